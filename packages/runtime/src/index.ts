@@ -1,0 +1,2 @@
+// Public exports are added as the modules land.
+export {};

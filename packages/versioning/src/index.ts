@@ -1,0 +1,2 @@
+// Host binding: the run-side services the versioning calls use.
+export type { VersioningHost, VersioningMarker } from './host.ts';
