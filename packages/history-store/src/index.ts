@@ -1,4 +1,7 @@
 // History event model: one definition, type and validator.
+
+// Errors.
+export { isStoreError, StoreError } from './errors.ts';
 export {
   closingEventTypes,
   type EventBase,
@@ -20,7 +23,6 @@ export {
   timeoutTypes,
   validateEvent,
 } from './events/index.ts';
-
 // The store contract.
 export type {
   ActivityCompletionResult,

@@ -41,8 +41,12 @@ export interface SourceLocation {
 
 /** Fields every command may carry. */
 interface CommandBase {
-  /** Bundle-relative location of the call that produced the command (only with `captureLocations`). */
-  loc?: SourceLocation;
+  /**
+   * Raw stack trace (bundle coordinates) of the workflow call that produced the command; only with
+   * `Activation.captureLocations`. The host maps it through the bundle's source map to a
+   * {@link SourceLocation} in the workflow's own TypeScript.
+   */
+  stack?: string;
 }
 
 /** One decision of the workflow code. Order matters: it is the order of the events it becomes. */
