@@ -1,5 +1,17 @@
 // History event model: one definition, type and validator.
 
+// Binary codec for payloads and events (msgpackr, with a format-version byte).
+export {
+  CodecError,
+  type CodecErrorCode,
+  decodeEvent,
+  decodeEvents,
+  decodePayload,
+  encodeEvent,
+  encodeEvents,
+  encodePayload,
+  PAYLOAD_FORMAT_VERSION,
+} from './codec/index.ts';
 // Errors.
 export { isStoreError, StoreError } from './errors.ts';
 export {
