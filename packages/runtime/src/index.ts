@@ -15,3 +15,22 @@ export type {
   QueryResult,
   SourceLocation,
 } from './protocol/index.ts';
+
+// The workflow state machine (history in, activations out; commands in, events or replay checks out).
+export {
+  type CommandSummary,
+  type CompletionOutcome,
+  type DivergenceKind,
+  HistoryError,
+  hashValue,
+  InvalidCommandError,
+  isNondeterminismError,
+  type LiveTask,
+  type NondeterminismDetails,
+  NondeterminismError,
+  type QueryRequest,
+  type ReplayComparison,
+  type StateMachineOptions,
+  type UpdateRequest,
+  WorkflowStateMachine,
+} from './state-machine/index.ts';
