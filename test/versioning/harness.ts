@@ -176,3 +176,26 @@ export class HarnessRun {
     return this.history.flatMap((e) => (e.eventType === 'ActivityTaskScheduled' ? [e.activityType] : []));
   }
 }
+
+/** Replays a whole recorded history with `code`, recording nothing (as a replayer does). */
+export async function replayWith(
+  code: CodeVersion,
+  history: readonly HistoryEvent[],
+): Promise<AttemptResult> {
+  const sm = new WorkflowStateMachine(history[0]?.eventType === 'WorkflowExecutionStarted' ? 'run' : '?', {
+    buildId: code.name,
+  });
+  sm.appendEvents(history);
+  const instance = new ProgramInstance(code.program);
+  for (let a = sm.nextActivation(); a; a = sm.nextActivation()) {
+    try {
+      const outcome = sm.complete(await instance.activate(a));
+      if (outcome.status === 'taskFailed') {
+        return { ok: false, error: Object.assign(new Error(outcome.failure.message), outcome.failure) };
+      }
+    } catch (err) {
+      return { ok: false, error: err as Error };
+    }
+  }
+  return { ok: true, closed: sm.isClosed };
+}

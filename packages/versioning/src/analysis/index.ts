@@ -2,6 +2,18 @@
 
 // Static analysis of the markers histories hold.
 export { analyzeVersions } from './analyze.ts';
+// Replaying histories against new code, and the CI report.
+export {
+  type CheckVersionsOptions,
+  checkVersions,
+  type HistoryCheck,
+  type HistoryReplayer,
+  type ReplayFailure,
+  type ReplayVerdict,
+  type VersionCheckResult,
+  type WorkflowTypeCheck,
+} from './check.ts';
+export { versionCheckJUnit } from './junit.ts';
 // Loading histories from files, folders and stores.
 export { parseHistoryFile, readHistorySources, readStoreHistories, type StoreHistoryFilter } from './load.ts';
 export { branchesTaken, describeBranch, type HistoryMarkers, scanHistory } from './scan.ts';
