@@ -1,5 +1,3 @@
-// History event model: one definition, type and validator.
-
 // Binary codec for payloads and events (msgpackr, with a format-version byte).
 export {
   CodecError,
@@ -14,6 +12,7 @@ export {
 } from './codec/index.ts';
 // Errors.
 export { isStoreError, StoreError } from './errors.ts';
+// History event model: one definition, type and validator.
 export {
   closingEventTypes,
   type EventBase,
@@ -35,6 +34,48 @@ export {
   timeoutTypes,
   validateEvent,
 } from './events/index.ts';
+// History files: JSON and msgpack with a header, tagged JSON, folders and JSONL corpora.
+export {
+  fromTaggedJson,
+  HISTORY_FILE_EXTENSIONS,
+  HISTORY_FORMAT,
+  HISTORY_FORMAT_VERSION,
+  type History,
+  HistoryFileError,
+  type HistoryFileFormat,
+  type HistoryFileLocation,
+  type HistoryFromEventsOptions,
+  type HistoryHeader,
+  historyFromEvents,
+  iterateHistoryFiles,
+  type JsonValue,
+  type LoadedHistory,
+  listHistoryFiles,
+  type ParseHistoryOptions,
+  parseHistory,
+  type ReadJsonlOptions,
+  readHistoryFile,
+  readHistoryFiles,
+  readHistoryJsonl,
+  serializeHistory,
+  TaggedJsonError,
+  toTaggedJson,
+  type WriteHistoryFileOptions,
+  writeHistoryFile,
+  writeHistoryJsonl,
+} from './file/index.ts';
+// Store implementations: memory here; Postgres and PGlite under `@reprise/history-store/postgres`.
+export { createMemoryStore, type MemoryStoreOptions } from './memory/index.ts';
+export {
+  InvalidRequestError,
+  RunClosedError,
+  RunConflictError,
+  RunNotFoundError,
+  StaleLeaseError,
+  WorkflowAlreadyStartedError,
+  WorkflowRequestFailedError,
+} from './store/errors.ts';
+export { backoffMs, decideRetry, type RetryDecision, workflowTaskBackoffMs } from './store/retry.ts';
 // The store contract.
 export type {
   ActivityCompletionResult,

@@ -150,6 +150,12 @@ export interface WorkflowTask extends RunRef {
   updates: PendingUpdate[];
   /** Consecutive failures of this run's workflow task so far (0 on a healthy run). */
   failedAttempts: number;
+  /**
+   * True when the task exists only to answer `queries` (the run had no workflow task, or is closed):
+   * the worker replays, answers, and completes with `events: []`; nothing is appended to history.
+   * `scheduledEventId` is 0.
+   */
+  queryOnly?: boolean;
 }
 
 /** Extra options for claiming workflow tasks. */

@@ -1,0 +1,150 @@
+/**
+ * The rows every backend stores and the transaction interface the shared run-state logic runs on.
+ * Memory and Postgres implement {@link StoreTx}; the logic in this folder decides what a change does.
+ */
+import type { HistoryEvent, NewEvent } from '../events/events.ts';
+import type { FailureInfo, RetryPolicy } from '../events/failure.ts';
+import type { Lease, RunInfo, RunRef, RunStatus } from './types.ts';
+
+/** What the run knows about its parent (set on child runs). */
+export interface ParentLink extends RunRef {
+  initiatedEventId: number;
+  /** Id of `ChildWorkflowExecutionStarted` in the parent's history. */
+  startedEventId: number;
+  parentClosePolicy: 'terminate' | 'requestCancel' | 'abandon';
+}
+
+/** State of a run's workflow task. */
+export type WorkflowTaskState = 'none' | 'scheduled' | 'leased';
+
+/** One run, as stored. */
+export interface RunRecord extends RunRef {
+  workflowType: string;
+  taskQueue: string;
+  status: RunStatus;
+  nextEventId: number;
+  startTime: number;
+  closeTime?: number;
+  firstExecutionRunId: string;
+  parent?: ParentLink;
+  wfTask: WorkflowTaskState;
+  /** Id of the pending workflow task row, when `wfTask` is not `none`. */
+  wfTaskId?: string;
+  /** 0 when the pending workflow task only answers queries. */
+  wfTaskScheduledEventId: number;
+  failedAttempts: number;
+  blocked?: NonNullable<RunInfo['blocked']>;
+  buildId?: string;
+  /** Events waiting for the leased workflow task to complete. */
+  bufferedCount: number;
+  /** Queries and updates not yet handed to a workflow task. */
+  pendingRequests: number;
+  cancelRequested: boolean;
+  workflowRunTimeoutMs?: number;
+  /** Absolute deadline of the whole chain of runs (execution timeout), carried over continue-as-new. */
+  executionDeadline?: number;
+  /** Recent signal request ids, for deduplication. */
+  signalRequestIds?: string[];
+}
+
+/** Data of an activity task row. */
+export interface ActivityData {
+  workflowType: string;
+  activityId: string;
+  activityType: string;
+  input: unknown[];
+  scheduledTime: number;
+  startToCloseTimeoutMs?: number;
+  heartbeatTimeoutMs?: number;
+  scheduleToStartDeadline?: number;
+  scheduleToCloseDeadline?: number;
+  retryPolicy?: RetryPolicy;
+  /** Lease length asked by the claimer, used to extend the lease on heartbeats. */
+  leaseMs?: number;
+  attemptDeadline?: number;
+  heartbeatDetails?: unknown;
+  lastFailure?: FailureInfo;
+  cancelRequested: boolean;
+}
+
+/** Data of a timer row. */
+export interface TimerData {
+  timerId: string;
+}
+
+/** Kinds of task rows. `deadline` rows close a run when its run or execution timeout passes. */
+export type TaskKind = 'workflow' | 'activity' | 'timer' | 'deadline';
+
+/** One task row. */
+export interface TaskRecord extends RunRef {
+  taskId: string;
+  kind: TaskKind;
+  taskQueue: string;
+  /** When a worker may claim it; absent when it is not claimable. */
+  visibleAt?: number;
+  /** When `processDueTimers` must act on it (timer due, timeout, expired activity lease). */
+  deadlineAt?: number;
+  lease?: Lease;
+  attempt: number;
+  /** Scheduled event id (workflow, activity; 0 for a query-only workflow task) or TimerStarted id. */
+  refEventId: number;
+  data: ActivityData | TimerData | { timeoutType: 'run' | 'scheduleToClose' } | Record<string, never>;
+}
+
+/** A task row before it has an id. */
+export type NewTask = Omit<TaskRecord, 'taskId'>;
+
+/** A query or update waiting for a workflow task, or waiting for its answer. */
+export interface RequestRecord extends RunRef {
+  /** The query id or update id. */
+  requestId: string;
+  kind: 'query' | 'update';
+  name: string;
+  args: unknown[];
+  /** `pending`: not yet handed out or handed out and unanswered; `accepted`: update accepted; `done`. */
+  state: 'pending' | 'accepted' | 'done';
+  result?: unknown;
+  failure?: FailureInfo;
+}
+
+/**
+ * One transaction. Every method runs inside it; the backend commits when the logic returns and rolls
+ * everything back when it throws. Methods that take `forUpdate` lock the row until commit.
+ */
+export interface StoreTx {
+  /** The store clock's time at the start of the transaction. */
+  readonly now: number;
+  /** The latest run of the id when `runId` is omitted. */
+  getRun(workflowId: string, runId: string | undefined, forUpdate: boolean): Promise<RunRecord | undefined>;
+  insertRun(run: RunRecord): Promise<void>;
+  updateRun(run: RunRecord): Promise<void>;
+  /** Children of the run that are still running. */
+  openChildren(parent: RunRef): Promise<RunRecord[]>;
+  appendEvents(ref: RunRef, events: HistoryEvent[]): Promise<void>;
+  readEvents(ref: RunRef, fromEventId: number): Promise<HistoryEvent[]>;
+  bufferEvents(ref: RunRef, events: NewEvent[]): Promise<void>;
+  /** Removes and returns the run's buffered events, oldest first. */
+  takeBuffered(ref: RunRef): Promise<NewEvent[]>;
+  insertTask(task: NewTask): Promise<string>;
+  getTask(taskId: string, forUpdate: boolean): Promise<TaskRecord | undefined>;
+  /** Finds a run's task of a kind by its `refEventId`. */
+  findTask(ref: RunRef, kind: TaskKind, refEventId: number): Promise<TaskRecord | undefined>;
+  updateTask(task: TaskRecord): Promise<void>;
+  deleteTask(taskId: string): Promise<void>;
+  deleteRunTasks(ref: RunRef): Promise<void>;
+  insertRequest(req: RequestRecord): Promise<void>;
+  getRequest(ref: RunRef, requestId: string): Promise<RequestRecord | undefined>;
+  updateRequest(req: RequestRecord): Promise<void>;
+  deleteRequest(ref: RunRef, requestId: string): Promise<void>;
+  /** Requests of the run in a state, oldest first. */
+  listRequests(ref: RunRef, states: RequestRecord['state'][]): Promise<RequestRecord[]>;
+  /** Wakes waiters on a topic after commit (see `topics`). */
+  notify(topic: string): void;
+}
+
+/** Notification topics. */
+export const topics = {
+  queue: (taskQueue: string) => `q:${taskQueue}`,
+  run: (workflowId: string) => `r:${workflowId}`,
+  request: (requestId: string) => `x:${requestId}`,
+};

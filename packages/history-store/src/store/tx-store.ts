@@ -1,0 +1,367 @@
+/**
+ * The one implementation of {@link HistoryStore} on top of a {@link StoreBackend}: every method is a
+ * transaction running the shared run-state logic of this folder, so memory, PGlite and Postgres behave
+ * the same by construction.
+ */
+import { randomUUID } from 'node:crypto';
+import type { HistoryEvent } from '../events/events.ts';
+import { completeActivity, heartbeatActivity, leaseActivity, toActivityTask } from './activity.ts';
+import { deliverEvents, ensureQueryTask, ensureWorkflowTask } from './append.ts';
+import type { StoreBackend } from './backend.ts';
+import { requestCancelRun, terminateRun } from './close.ts';
+import { checkIdReuse, createRun } from './create.ts';
+import { processDueTask } from './due.ts';
+import {
+  InvalidRequestError,
+  RunClosedError,
+  RunConflictError,
+  RunNotFoundError,
+  WorkflowAlreadyStartedError,
+  WorkflowRequestFailedError,
+} from './errors.ts';
+import { type RequestRecord, type RunRecord, type StoreTx, topics } from './records.ts';
+import { toRunInfo } from './run-info.ts';
+import type {
+  ActivityCompletionResult,
+  ActivityOutcome,
+  ActivityTask,
+  ClaimOptions,
+  Clock,
+  HistoryStore,
+  ListRunsFilter,
+  RetentionOptions,
+  RunInfo,
+  RunPage,
+  RunRef,
+  StartWorkflowRequest,
+  StartWorkflowResult,
+  WorkflowClaimOptions,
+  WorkflowTask,
+  WorkflowTaskCompletion,
+  WorkflowTaskFailure,
+} from './types.ts';
+import { failWorkflowTask, prepareWorkflowTask } from './workflow-claim.ts';
+import { completeWorkflowTask } from './workflow-complete.ts';
+
+/** How often waiters re-check state when no notification arrives (the polling fallback). */
+const POLL_MS = 1000;
+const MAX_SIGNAL_REQUEST_IDS = 50;
+
+/** Options shared by every store built on {@link TxHistoryStore}. */
+export interface TxStoreOptions {
+  /** Source of retry jitter, in [0, 1); `Math.random` by default. */
+  random?: () => number;
+}
+
+/** A {@link HistoryStore} over any backend. */
+export class TxHistoryStore implements HistoryStore {
+  readonly #b: StoreBackend;
+  readonly #random: (() => number) | undefined;
+
+  constructor(backend: StoreBackend, options: TxStoreOptions = {}) {
+    this.#b = backend;
+    this.#random = options.random;
+  }
+
+  get clock(): Clock {
+    return this.#b.clock;
+  }
+
+  init(): Promise<void> {
+    return this.#b.init();
+  }
+
+  close(): Promise<void> {
+    return this.#b.close();
+  }
+
+  async startWorkflow(req: StartWorkflowRequest): Promise<StartWorkflowResult> {
+    if (!req.workflowId || !req.workflowType || !req.taskQueue) {
+      throw new InvalidRequestError('startWorkflow: workflowId, workflowType and taskQueue are required');
+    }
+    return this.#b.transaction(async (tx) => {
+      const running = await checkIdReuse(tx, req.workflowId, req.idReusePolicy ?? 'allowDuplicate');
+      const signal = req.signal && {
+        eventType: 'WorkflowExecutionSignaled' as const,
+        signalName: req.signal.name,
+        input: req.signal.input,
+        ...(req.identity !== undefined && { identity: req.identity }),
+      };
+      if (running) {
+        if (!signal) {
+          throw new WorkflowAlreadyStartedError(
+            req.workflowId,
+            running.runId,
+            'a run with this id is running',
+          );
+        }
+        await deliverEvents(tx, running, [signal]);
+        return { runId: running.runId, started: false };
+      }
+      const run = await createRun(tx, {
+        workflowId: req.workflowId,
+        workflowType: req.workflowType,
+        taskQueue: req.taskQueue,
+        input: req.input,
+        ...(req.runId !== undefined && { runId: req.runId }),
+        ...(req.randomnessSeed !== undefined && { randomnessSeed: req.randomnessSeed }),
+        ...(req.workflowRunTimeoutMs !== undefined && { workflowRunTimeoutMs: req.workflowRunTimeoutMs }),
+        ...(req.workflowExecutionTimeoutMs !== undefined && {
+          workflowExecutionTimeoutMs: req.workflowExecutionTimeoutMs,
+        }),
+        ...(req.identity !== undefined && { identity: req.identity }),
+      });
+      if (signal) await deliverEvents(tx, run, [signal]);
+      return { runId: run.runId, started: true };
+    });
+  }
+
+  async describeRun(workflowId: string, runId?: string): Promise<RunInfo | undefined> {
+    const run = await this.#b.transaction((tx) => tx.getRun(workflowId, runId, false));
+    return run && toRunInfo(run);
+  }
+
+  listRuns(filter: ListRunsFilter = {}): Promise<RunPage> {
+    return this.#b.listRuns(filter);
+  }
+
+  readHistory(workflowId: string, runId?: string, fromEventId = 1): Promise<HistoryEvent[]> {
+    return this.#b.transaction(async (tx) => {
+      const run = await tx.getRun(workflowId, runId, false);
+      if (!run) throw new RunNotFoundError(workflowId, runId);
+      return tx.readEvents(run, fromEventId);
+    });
+  }
+
+  signalWorkflow(
+    target: { workflowId: string; runId?: string },
+    signal: { name: string; input: unknown[]; identity?: string; requestId?: string },
+  ): Promise<void> {
+    return this.#b.transaction(async (tx) => {
+      const run = await this.#openRun(tx, target);
+      if (signal.requestId !== undefined) {
+        const seen = run.signalRequestIds ?? [];
+        if (seen.includes(signal.requestId)) return;
+        run.signalRequestIds = [...seen, signal.requestId].slice(-MAX_SIGNAL_REQUEST_IDS);
+      }
+      await deliverEvents(tx, run, [
+        {
+          eventType: 'WorkflowExecutionSignaled',
+          signalName: signal.name,
+          input: signal.input,
+          ...(signal.identity !== undefined && { identity: signal.identity }),
+        },
+      ]);
+    });
+  }
+
+  requestCancelWorkflow(target: { workflowId: string; runId?: string }, reason?: string): Promise<void> {
+    return this.#b.transaction(async (tx) => {
+      await requestCancelRun(tx, await this.#openRun(tx, target), reason, undefined);
+    });
+  }
+
+  terminateWorkflow(target: { workflowId: string; runId?: string }, reason?: string): Promise<void> {
+    return this.#b.transaction(async (tx) => {
+      await terminateRun(tx, await this.#openRun(tx, target), reason, undefined);
+    });
+  }
+
+  async #openRun(tx: StoreTx, target: { workflowId: string; runId?: string }): Promise<RunRecord> {
+    const run = await tx.getRun(target.workflowId, target.runId, true);
+    if (!run) throw new RunNotFoundError(target.workflowId, target.runId);
+    if (run.status !== 'running') throw new RunClosedError(run.workflowId, run.runId, run.status);
+    return run;
+  }
+
+  async waitForClose(ref: RunRef, signal?: AbortSignal): Promise<HistoryEvent> {
+    for (;;) {
+      const woke = this.#b.notifier.wait(topics.run(ref.workflowId), POLL_MS, signal);
+      const closing = await this.#b.transaction(async (tx) => {
+        const run = await tx.getRun(ref.workflowId, ref.runId, false);
+        if (!run) throw new RunNotFoundError(ref.workflowId, ref.runId);
+        if (run.status === 'running') return undefined;
+        return (await tx.readEvents(run, run.nextEventId - 1))[0];
+      });
+      if (closing) return closing;
+      signal?.throwIfAborted();
+      await woke;
+      signal?.throwIfAborted();
+    }
+  }
+
+  async claimWorkflowTasks(opts: WorkflowClaimOptions): Promise<WorkflowTask[]> {
+    return this.#b.transaction(async (tx) => {
+      const rows = await this.#b.lockClaimable(tx, 'workflow', opts.taskQueue, tx.now, opts.max ?? 1);
+      const tasks: WorkflowTask[] = [];
+      for (const row of rows) {
+        const expiresAt = tx.now + opts.leaseMs;
+        row.lease = { owner: opts.owner, token: randomUUID(), expiresAt };
+        row.visibleAt = expiresAt;
+        await tx.updateTask(row);
+        const task = await prepareWorkflowTask(tx, row, opts);
+        if (task) tasks.push(task);
+      }
+      return tasks;
+    });
+  }
+
+  async completeWorkflowTask(task: WorkflowTask, completion: WorkflowTaskCompletion): Promise<void> {
+    const outcome = await this.#b.transaction((tx) => completeWorkflowTask(tx, task, completion));
+    if (!outcome.ok) throw new RunConflictError(outcome.conflict);
+  }
+
+  failWorkflowTask(task: WorkflowTask, failure: WorkflowTaskFailure): Promise<void> {
+    return this.#b.transaction((tx) => failWorkflowTask(tx, task, failure));
+  }
+
+  async query(
+    ref: { workflowId: string; runId?: string },
+    name: string,
+    args: unknown[],
+    signal?: AbortSignal,
+  ): Promise<unknown> {
+    const queryId = randomUUID();
+    const target = await this.#b.transaction(async (tx) => {
+      const run = await tx.getRun(ref.workflowId, ref.runId, true);
+      if (!run) throw new RunNotFoundError(ref.workflowId, ref.runId);
+      await tx.insertRequest({
+        ...refOf(run),
+        requestId: queryId,
+        kind: 'query',
+        name,
+        args,
+        state: 'pending',
+      });
+      run.pendingRequests++;
+      await ensureQueryTask(tx, run);
+      await tx.updateRun(run);
+      return refOf(run);
+    });
+    return this.#awaitRequest(target, queryId, 'query', name, true, signal);
+  }
+
+  async update(
+    ref: { workflowId: string; runId?: string },
+    updateId: string,
+    name: string,
+    args: unknown[],
+    signal?: AbortSignal,
+  ): Promise<unknown> {
+    const target = await this.#b.transaction(async (tx) => {
+      const run = await tx.getRun(ref.workflowId, ref.runId, true);
+      if (!run) throw new RunNotFoundError(ref.workflowId, ref.runId);
+      if (await tx.getRequest(run, updateId)) return refOf(run);
+      if (run.status !== 'running') throw new RunClosedError(run.workflowId, run.runId, run.status);
+      await tx.insertRequest({
+        ...refOf(run),
+        requestId: updateId,
+        kind: 'update',
+        name,
+        args,
+        state: 'pending',
+      });
+      run.pendingRequests++;
+      await ensureWorkflowTask(tx, run);
+      await tx.updateRun(run);
+      return refOf(run);
+    });
+    return this.#awaitRequest(target, updateId, 'update', name, false, signal);
+  }
+
+  async #awaitRequest(
+    ref: RunRef,
+    requestId: string,
+    kind: 'query' | 'update',
+    name: string,
+    removeWhenDone: boolean,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
+    for (;;) {
+      const woke = this.#b.notifier.wait(topics.request(requestId), POLL_MS, signal);
+      const req: RequestRecord | undefined = await this.#b.transaction(async (tx) => {
+        const r = await tx.getRequest(ref, requestId);
+        if (r?.state === 'done' && removeWhenDone) await tx.deleteRequest(ref, requestId);
+        return r;
+      });
+      if (!req) throw new RunNotFoundError(ref.workflowId, ref.runId);
+      if (req.state === 'done') {
+        if (req.failure) throw new WorkflowRequestFailedError(kind, name, req.failure);
+        return req.result;
+      }
+      if (signal?.aborted) {
+        if (removeWhenDone) await this.#abandonRequest(ref, requestId);
+        signal.throwIfAborted();
+      }
+      await woke;
+    }
+  }
+
+  #abandonRequest(ref: RunRef, requestId: string): Promise<void> {
+    return this.#b.transaction(async (tx) => {
+      const run = await tx.getRun(ref.workflowId, ref.runId, true);
+      const req = await tx.getRequest(ref, requestId);
+      if (!run || !req) return;
+      if (req.state === 'pending') run.pendingRequests = Math.max(0, run.pendingRequests - 1);
+      await tx.deleteRequest(ref, requestId);
+      await tx.updateRun(run);
+    });
+  }
+
+  claimActivityTasks(opts: ClaimOptions): Promise<ActivityTask[]> {
+    return this.#b.transaction(async (tx) => {
+      const rows = await this.#b.lockClaimable(tx, 'activity', opts.taskQueue, tx.now, opts.max ?? 1);
+      const tasks: ActivityTask[] = [];
+      for (const row of rows) {
+        leaseActivity(row, { owner: opts.owner, token: randomUUID() }, tx.now, opts.leaseMs);
+        await tx.updateTask(row);
+        tasks.push(toActivityTask(row));
+      }
+      return tasks;
+    });
+  }
+
+  heartbeatActivityTask(task: ActivityTask, details?: unknown): Promise<{ cancelRequested: boolean }> {
+    return this.#b.transaction((tx) => heartbeatActivity(tx, task, details));
+  }
+
+  completeActivityTask(task: ActivityTask, outcome: ActivityOutcome): Promise<ActivityCompletionResult> {
+    return this.#b.transaction((tx) => completeActivity(tx, task, outcome, this.#random));
+  }
+
+  async processDueTimers(max = 100): Promise<number> {
+    let done = 0;
+    while (done < max) {
+      const n = await this.#b.transaction(async (tx) => {
+        const rows = await this.#b.lockDue(tx, tx.now, 1);
+        for (const row of rows) await processDueTask(tx, row, this.#random);
+        return rows.length;
+      });
+      if (n === 0) break;
+      done += n;
+    }
+    return done;
+  }
+
+  nextDueTime(): Promise<number | undefined> {
+    return this.#b.nextDueTime();
+  }
+
+  waitForWork(taskQueue: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return this.#b.notifier.wait(topics.queue(taskQueue), timeoutMs, signal);
+  }
+
+  async deleteClosedRuns(opts: RetentionOptions): Promise<number> {
+    const batch = opts.batchSize ?? 500;
+    let total = 0;
+    for (;;) {
+      const n = await this.#b.deleteClosedBatch(opts.closedBefore, batch);
+      total += n;
+      if (n < batch) return total;
+    }
+  }
+}
+
+function refOf(run: RunRef): RunRef {
+  return { workflowId: run.workflowId, runId: run.runId };
+}
