@@ -1,3 +1,17 @@
+// The workflow compiler (entry file in, one sandbox bundle out).
+export {
+  CompileError,
+  type CompileOptions,
+  clearCompileCache,
+  compileWorkflows,
+  compileWorkflowsSync,
+  DisallowedModuleError,
+  type ImportLink,
+  ModuleNotFoundError,
+  type WorkflowBundle,
+  WorkflowSyntaxError,
+} from './compiler/index.ts';
+
 // Errors.
 export { isRepriseError, RepriseError } from './errors.ts';
 
