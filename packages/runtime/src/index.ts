@@ -1,3 +1,36 @@
+// Activities: the context an activity sees, and the runner for one attempt.
+export {
+  ActivityCancelledError,
+  ActivityContext,
+  type ActivityContextHost,
+  type ActivityInfo,
+  activityContext,
+} from './activity/context.ts';
+export { toFailureInfo } from './activity/failure.ts';
+export {
+  type ActivityFunction,
+  type ActivityImplementations,
+  type AttemptResult,
+  type RunActivityOptions,
+  runActivityTask,
+} from './activity/runner.ts';
+
+// The client (start workflows, reach running ones).
+export {
+  Client,
+  type ClientOptions,
+  type SignalWithStartOptions,
+  type StartOptions,
+  type WorkflowRef,
+} from './client/client.ts';
+export {
+  FailureError,
+  WorkflowAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+} from './client/errors.ts';
+export { type MessageRef, type ResultOptions, WorkflowHandle } from './client/handle.ts';
+
 // The workflow compiler (entry file in, one sandbox bundle out).
 export {
   CompileError,
@@ -48,3 +81,8 @@ export {
   type UpdateRequest,
   WorkflowStateMachine,
 } from './state-machine/index.ts';
+
+// The worker (claims tasks, runs workflow tasks in sandboxes and activities on the host).
+export { JsonLogger, type LogFields, type Logger, type LogLevel, silentLogger } from './worker/logger.ts';
+export { type WorkerOptions, WorkerOptionsError } from './worker/options.ts';
+export { Worker, type WorkerState, type WorkerStats } from './worker/worker.ts';

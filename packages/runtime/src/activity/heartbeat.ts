@@ -52,10 +52,11 @@ export class HeartbeatPump {
   }
 
   start(): void {
-    this.#lastSent = Date.now();
+    // The first detail heartbeat goes out at once; the lease needs no refresh until a third of it passed.
+    const started = Date.now();
     const refresh = Math.max(50, Math.floor(this.#o.leaseMs / 3));
     this.#leaseTimer = setInterval(() => {
-      if (Date.now() - this.#lastSent >= refresh) this.#send();
+      if (Date.now() - Math.max(this.#lastSent, started) >= refresh) this.#send();
     }, refresh);
     this.#leaseTimer.unref();
     this.#armHeartbeatTimeout();

@@ -1,0 +1,106 @@
+/**
+ * Worker options, their defaults, and the checks that turn a bad option into one clear error.
+ */
+import { hostname } from 'node:os';
+import type { HistoryStore } from '@reprise/history-store';
+import type { ActivityImplementations } from '../activity/runner.ts';
+import { RepriseError } from '../errors.ts';
+import type { Logger } from './logger.ts';
+
+/** Options of {@link Worker.create}. */
+export interface WorkerOptions {
+  /** The workflows entry file, compiled into one sandbox bundle at start. */
+  workflowsPath?: string;
+  /** Activity implementations by type name (usually `import * as activities from './activities.ts'`). */
+  activities?: ActivityImplementations;
+  /** The queue this worker serves, for workflow and activity tasks. */
+  taskQueue: string;
+  store: HistoryStore;
+  /** Recorded in events and leases (default `<host>:<pid>`). */
+  identity?: string;
+  /** Workflow tasks run at once (default 4; they are CPU-bound). */
+  maxConcurrentWorkflowTasks?: number;
+  /** Activity attempts run at once (default 100). */
+  maxConcurrentActivities?: number;
+  /** Live runs kept in memory between workflow tasks (default 1,000); evicted runs replay when they wake. */
+  maxCachedRuns?: number;
+  /** Where sandboxes run: a supervised child process, or this process (default: the sandbox's default). */
+  isolation?: 'process' | 'inline';
+  /** Lease of a claimed workflow task (default 10 s). */
+  workflowTaskLeaseMs?: number;
+  /**
+   * Lease of a claimed activity attempt (default 10 s), renewed while the activity runs. After a crash,
+   * another worker takes the attempt over once the lease expires.
+   */
+  activityLeaseMs?: number;
+  /** Longest wait between empty polls when no notification arrives (default 1 s). */
+  pollIntervalMs?: number;
+  /** How long `shutdown()` lets running activities finish before abandoning them (default 10 s). */
+  shutdownGraceMs?: number;
+  /** Mark activations `continueAsNewSuggested` from this history length on (default 10,000). */
+  continueAsNewSuggestedAt?: number;
+  /** Where structured logs go (default: JSON lines on stderr, `info` and up). */
+  logger?: Logger;
+  /** Set false for an activity-only worker (no workflows bundle needed). */
+  enableWorkflows?: boolean;
+}
+
+/** Options with every default filled in. */
+export interface ResolvedWorkerOptions {
+  taskQueue: string;
+  identity: string;
+  maxConcurrentWorkflowTasks: number;
+  maxConcurrentActivities: number;
+  maxCachedRuns: number;
+  workflowTaskLeaseMs: number;
+  activityLeaseMs: number;
+  pollIntervalMs: number;
+  shutdownGraceMs: number;
+  continueAsNewSuggestedAt: number;
+}
+
+/** Thrown by {@link Worker.create} for options it cannot work with. */
+export class WorkerOptionsError extends RepriseError {
+  constructor(message: string) {
+    super('INVALID_WORKER_OPTIONS', message);
+  }
+}
+
+/** Fills in defaults and checks values. @throws WorkerOptionsError */
+export function resolveOptions(o: WorkerOptions): ResolvedWorkerOptions {
+  if (!o.store)
+    throw new WorkerOptionsError('Worker.create: `store` is required (openStore({ url }) or a memory store)');
+  if (typeof o.taskQueue !== 'string' || o.taskQueue === '')
+    throw new WorkerOptionsError('Worker.create: `taskQueue` must be a non-empty string');
+  if (o.enableWorkflows !== false && !o.workflowsPath)
+    throw new WorkerOptionsError(
+      'Worker.create: `workflowsPath` is required (the workflows entry file), or pass enableWorkflows: false for an activity-only worker',
+    );
+  const r: ResolvedWorkerOptions = {
+    taskQueue: o.taskQueue,
+    identity: o.identity ?? `${hostname()}:${process.pid}`,
+    maxConcurrentWorkflowTasks: positive('maxConcurrentWorkflowTasks', o.maxConcurrentWorkflowTasks, 4),
+    maxConcurrentActivities: positive('maxConcurrentActivities', o.maxConcurrentActivities, 100),
+    maxCachedRuns: nonNegative('maxCachedRuns', o.maxCachedRuns, 1000),
+    workflowTaskLeaseMs: positive('workflowTaskLeaseMs', o.workflowTaskLeaseMs, 10_000),
+    activityLeaseMs: positive('activityLeaseMs', o.activityLeaseMs, 10_000),
+    pollIntervalMs: positive('pollIntervalMs', o.pollIntervalMs, 1000),
+    shutdownGraceMs: nonNegative('shutdownGraceMs', o.shutdownGraceMs, 10_000),
+    continueAsNewSuggestedAt: positive('continueAsNewSuggestedAt', o.continueAsNewSuggestedAt, 10_000),
+  };
+  return r;
+}
+
+function positive(name: string, v: number | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!Number.isFinite(v) || v <= 0)
+    throw new WorkerOptionsError(`Worker.create: \`${name}\` must be a positive number, got ${v}`);
+  return v;
+}
+
+function nonNegative(name: string, v: number | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!Number.isFinite(v) || v < 0)
+    throw new WorkerOptionsError(`Worker.create: \`${name}\` must be zero or more, got ${v}`);
+  return v;
+}

@@ -1,0 +1,243 @@
+/**
+ * The worker: claims workflow tasks (run in sandboxes, with a cache of live runs) and activity tasks
+ * (run on the host) from one task queue, fires due timers, and hands everything back on shutdown.
+ *
+ * Host-only.
+ */
+import type { ActivityTask, HistoryStore, WorkflowTask } from '@reprise/history-store';
+import { type ActivityImplementations, runActivityTask } from '../activity/runner.ts';
+import { JsonLogger, type Logger, withFields } from './logger.ts';
+import { type ResolvedWorkerOptions, resolveOptions, type WorkerOptions } from './options.ts';
+import { pollLoop, Waker } from './poller.ts';
+import { createWorkflowTaskProcessor } from './setup.ts';
+import { Slots } from './slots.ts';
+import { TimerLoop } from './timers.ts';
+import type { WorkflowTaskProcessor } from './workflow-tasks.ts';
+
+/** Counters a worker keeps (for tests, logs and the CLI's progress line). */
+export interface WorkerStats {
+  workflowTasksCompleted: number;
+  workflowTasksFailed: number;
+  activitiesCompleted: number;
+  activitiesFailed: number;
+  activityRetries: number;
+  cachedRuns: number;
+}
+
+/** Lifecycle of a worker. */
+export type WorkerState = 'created' | 'running' | 'stopping' | 'stopped';
+
+/**
+ * Runs workflows and activities from one task queue.
+ * @example
+ * ```ts
+ * const worker = await Worker.create({
+ *   workflowsPath: new URL('./workflows.ts', import.meta.url).pathname,
+ *   activities,
+ *   taskQueue: 'orders',
+ *   store,
+ * });
+ * process.on('SIGINT', () => void worker.shutdown());
+ * await worker.run(); // resolves after shutdown, with every task finished or handed back
+ * ```
+ */
+export class Worker {
+  readonly options: ResolvedWorkerOptions;
+  readonly store: HistoryStore;
+  readonly logger: Logger;
+  readonly #activities: ActivityImplementations;
+  readonly #workflows: WorkflowTaskProcessor | undefined;
+  readonly #stop = new AbortController();
+  readonly #abandonActivities = new AbortController();
+  readonly #wfSlots: Slots;
+  readonly #actSlots: Slots;
+  readonly #wfWaker: Waker;
+  readonly #actWaker: Waker;
+  readonly #timers: TimerLoop;
+  #state: WorkerState = 'created';
+  #running: Promise<void> | undefined;
+  #activityStats = { completed: 0, failed: 0, retries: 0 };
+
+  private constructor(
+    o: WorkerOptions,
+    resolved: ResolvedWorkerOptions,
+    workflows: WorkflowTaskProcessor | undefined,
+    logger: Logger,
+  ) {
+    this.options = resolved;
+    this.store = o.store;
+    this.logger = logger;
+    this.#activities = o.activities ?? {};
+    this.#workflows = workflows;
+    this.#wfSlots = new Slots(resolved.maxConcurrentWorkflowTasks);
+    this.#actSlots = new Slots(resolved.maxConcurrentActivities);
+    const q = resolved.taskQueue;
+    this.#wfWaker = new Waker((ms, signal) => o.store.waitForWork(q, ms, signal), resolved.pollIntervalMs);
+    this.#actWaker = new Waker((ms, signal) => o.store.waitForWork(q, ms, signal), resolved.pollIntervalMs);
+    this.#timers = new TimerLoop(o.store, logger);
+  }
+
+  /**
+   * Checks the options, compiles the workflows and prepares the sandbox. Nothing is claimed until
+   * {@link run}. @throws WorkerOptionsError, or the compiler's error for bad workflow code.
+   */
+  static async create(options: WorkerOptions): Promise<Worker> {
+    const resolved = resolveOptions(options);
+    const logger = withFields(options.logger ?? new JsonLogger(), {
+      taskQueue: resolved.taskQueue,
+      worker: resolved.identity,
+    });
+    const workflows =
+      options.enableWorkflows === false || !options.workflowsPath
+        ? undefined
+        : await createWorkflowTaskProcessor({
+            workflowsPath: options.workflowsPath,
+            store: options.store,
+            options: resolved,
+            logger,
+            ...(options.isolation ? { isolation: options.isolation } : {}),
+          });
+    return new Worker(options, resolved, workflows, logger);
+  }
+
+  get state(): WorkerState {
+    return this.#state;
+  }
+
+  /** Build id of the compiled workflows (undefined for an activity-only worker). */
+  get buildId(): string | undefined {
+    return this.#workflows?.buildId;
+  }
+
+  get stats(): WorkerStats {
+    const wf = this.#workflows?.stats;
+    return {
+      workflowTasksCompleted: wf?.completed ?? 0,
+      workflowTasksFailed: wf?.failed ?? 0,
+      activitiesCompleted: this.#activityStats.completed,
+      activitiesFailed: this.#activityStats.failed,
+      activityRetries: this.#activityStats.retries,
+      cachedRuns: wf?.cachedRuns ?? 0,
+    };
+  }
+
+  /** Claims and runs tasks until {@link shutdown}; resolves once everything held is finished or handed back. */
+  run(): Promise<void> {
+    if (this.#running) return this.#running;
+    if (this.#state !== 'created')
+      return Promise.reject(new Error(`worker is ${this.#state}; create a new one`));
+    this.#state = 'running';
+    this.logger.log('info', 'worker started', {
+      buildId: this.buildId,
+      activities: Object.keys(this.#activities).length,
+    });
+    this.#running = this.#runLoops();
+    return this.#running;
+  }
+
+  /**
+   * Stops claiming, lets workflow tasks in flight finish, gives running activities `shutdownGraceMs`
+   * to finish and then abandons them (their leases expire and another worker retries them), and
+   * resolves when {@link run} does. Nothing is lost: every held task is either completed or left for
+   * the store to hand to another worker.
+   */
+  async shutdown(): Promise<void> {
+    if (this.#state === 'created') {
+      this.#state = 'stopped';
+      await this.#workflows?.dispose();
+      return;
+    }
+    if (this.#state === 'running') {
+      this.#state = 'stopping';
+      this.logger.log('info', 'worker shutting down', { activitiesRunning: this.#actSlots.used });
+      this.#stop.abort();
+    }
+    await this.#running;
+  }
+
+  async #runLoops(): Promise<void> {
+    const stop = this.#stop.signal;
+    const loops: Promise<void>[] = [this.#timers.run(stop)];
+    const q = this.options.taskQueue;
+    const owner = this.options.identity;
+    if (this.#workflows) {
+      const wf = this.#workflows;
+      loops.push(
+        pollLoop<WorkflowTask>({
+          kind: 'workflow',
+          slots: this.#wfSlots,
+          maxBatch: this.options.maxConcurrentWorkflowTasks,
+          claim: (max) =>
+            this.store.claimWorkflowTasks({
+              taskQueue: q,
+              owner,
+              leaseMs: this.options.workflowTaskLeaseMs,
+              max,
+              knownHistory: wf.knownHistory(),
+            }),
+          handle: async (task) => {
+            const effects = await wf.process(task);
+            if (effects.timers) this.#timers.poke();
+            if (effects.activities) this.#actWaker.poke();
+          },
+          waker: this.#wfWaker,
+          logger: this.logger,
+          stop,
+        }),
+      );
+    }
+    if (Object.keys(this.#activities).length > 0) {
+      loops.push(
+        pollLoop<ActivityTask>({
+          kind: 'activity',
+          slots: this.#actSlots,
+          maxBatch: Math.min(this.options.maxConcurrentActivities, 50),
+          claim: (max) =>
+            this.store.claimActivityTasks({
+              taskQueue: q,
+              owner,
+              leaseMs: this.options.activityLeaseMs,
+              max,
+            }),
+          handle: (task) => this.#runActivity(task),
+          waker: this.#actWaker,
+          logger: this.logger,
+          stop,
+        }),
+      );
+    }
+    try {
+      await Promise.all(loops);
+    } finally {
+      await this.#drain();
+    }
+  }
+
+  async #runActivity(task: ActivityTask): Promise<void> {
+    const res = await runActivityTask(task, {
+      store: this.store,
+      activities: this.#activities,
+      leaseMs: this.options.activityLeaseMs,
+      logger: this.logger,
+      shutdownSignal: this.#abandonActivities.signal,
+    });
+    if (!res.reported) return;
+    if (res.retryAt !== undefined) {
+      this.#activityStats.retries++;
+      this.#actWaker.pokeAt(res.retryAt - this.store.clock.now());
+    } else if (res.outcome.status === 'completed') this.#activityStats.completed++;
+    else this.#activityStats.failed++;
+    // A recorded outcome schedules a workflow task on this queue.
+    this.#wfWaker.poke();
+  }
+
+  async #drain(): Promise<void> {
+    const grace = setTimeout(() => this.#abandonActivities.abort(), this.options.shutdownGraceMs);
+    grace.unref();
+    await Promise.all([this.#wfSlots.whenIdle(), this.#actSlots.whenIdle()]);
+    clearTimeout(grace);
+    await this.#workflows?.dispose();
+    this.#state = 'stopped';
+    this.logger.log('info', 'worker stopped', { ...this.stats });
+  }
+}
