@@ -39,6 +39,19 @@ function envSlot(): EnvSlot {
   return slot;
 }
 
+/** Sequence numbers of the jobs of one kind in an activation (usually none or one). */
+function seqsOf(jobs: Job[], kind: 'fireTimer' | 'resolveActivity'): ReadonlySet<number> {
+  let seqs: Set<number> | undefined;
+  for (const job of jobs) {
+    if (job.kind !== kind) continue;
+    seqs ??= new Set();
+    seqs.add(job.seq);
+  }
+  return seqs ?? EMPTY;
+}
+
+const EMPTY: ReadonlySet<number> = new Set();
+
 /**
  * Creates the run instance for one run of the workflows in `exports` (the workflows module's
  * exports: each exported function is a workflow type).
@@ -75,6 +88,8 @@ class WorkflowRunInstance implements RunInstance {
     run.queryResults = [];
     run.logs = [];
     this.#jobs = activation.jobs;
+    run.firingTimers = seqsOf(activation.jobs, 'fireTimer');
+    run.resolvingActivities = seqsOf(activation.jobs, 'resolveActivity');
     this.#next = 0;
     this.#queries = [];
     if (this.#poisoned) {

@@ -84,6 +84,9 @@ export class Run implements RunEnv {
     cancelExternal: 1,
   };
   readonly timers = new Map<number, () => void>();
+  /** Timers and activities the current activation resolves (their cancellation is moot). */
+  firingTimers: ReadonlySet<number> = new Set();
+  resolvingActivities: ReadonlySet<number> = new Set();
   readonly activities = new Map<number, Pending<unknown> & { activityType: string; activityId: string }>();
   readonly childStarts = new Map<number, Pending<string>>();
   readonly childResults = new Map<number, Pending<unknown> & { workflowType: string; workflowId: string }>();
@@ -116,7 +119,7 @@ export class Run implements RunEnv {
   /** Appends a command of this activation (dropped after the workflow completed). */
   emit(command: Command): void {
     if (this.completed || this.taskFailure !== undefined) return;
-    if (this.captureLocations) command.stack = captureStack();
+    if (this.captureLocations && command.stack === undefined) command.stack = captureStack();
     this.commands.push(command);
   }
 
@@ -134,10 +137,14 @@ export class Run implements RunEnv {
     return seq;
   }
 
-  /** Cancels a pending timer (emitting `cancelTimer`). False when it already fired or was cancelled. */
+  /**
+   * Cancels a pending timer (emitting `cancelTimer`). False when it already fired or was cancelled.
+   * A timer whose `fireTimer` job is in the current activation has fired in history already: it is
+   * dropped without a command, as it would be on every replay of the same activation.
+   */
   cancelTimer(seq: number): boolean {
     if (!this.timers.delete(seq)) return false;
-    this.emit({ kind: 'cancelTimer', seq });
+    if (!this.firingTimers.has(seq)) this.emit({ kind: 'cancelTimer', seq });
     return true;
   }
 

@@ -91,7 +91,9 @@ function scheduleActivity(
   run.emit({ kind: 'scheduleActivity', seq, activityId, activityType, args, options });
   const detach = scope.onCancel((reason) => {
     const type = options.cancellationType ?? 'tryCancel';
-    if (type !== 'abandon') run.emit({ kind: 'requestCancelActivity', seq });
+    // An activity whose result is in this activation already ended in history: nothing to cancel.
+    if (type !== 'abandon' && !run.resolvingActivities.has(seq))
+      run.emit({ kind: 'requestCancelActivity', seq });
     // tryCancel and abandon reject now; waitCancellationCompleted waits for the resolution job.
     if (type !== 'waitCancellationCompleted') {
       run.activities.delete(seq);
