@@ -1,0 +1,342 @@
+/**
+ * Isolation `'process'`: the isolates live in a supervised child process. A failure V8 cannot
+ * survive (e.g. `new Array(1e9).fill(0)`) kills the child, not the worker; the child is restarted on
+ * the next activation and the runs it held are reported lost so their owners replay them. A run that
+ * was executing when the child died becomes a suspect: it is sent alone from then on, so the next
+ * death is attributed exactly, and after `maxCrashAttempts` deaths it fails with SandboxCrashedError
+ * instead of crash-looping. A successful activation clears the suspicion.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import type { Activation } from '../protocol/activation.ts';
+import type { Completion } from '../protocol/completion.ts';
+import { SandboxCrashedError, SandboxRunLostError, WorkflowBundleError } from './errors.ts';
+import { type ActivationRequest, type ChildMessage, fromErrorRecord, type HostMessage } from './ipc.ts';
+import type { SandboxOptions, SandboxRun, WorkflowSandbox } from './types.ts';
+
+const CHILD_ENTRY = new URL('./process-child.ts', import.meta.url);
+/** Grace on top of the CPU deadlines before the watchdog kills a child that stopped answering. */
+const WATCHDOG_GRACE_MS = 2000;
+
+interface Pending {
+  request: ActivationRequest;
+  resolve: (completion: Completion) => void;
+  reject: (error: Error) => void;
+}
+
+interface Child {
+  process: ChildProcess;
+  ready: Promise<string[]>;
+}
+
+class ProcessRun implements SandboxRun {
+  readonly runId: string;
+  readonly #sandbox: ProcessSandbox;
+  #fresh = true;
+  #disposed = false;
+  constructor(runId: string, sandbox: ProcessSandbox) {
+    this.runId = runId;
+    this.#sandbox = sandbox;
+  }
+  activate(activation: Activation): Promise<Completion> {
+    if (this.#disposed)
+      return Promise.reject(new SandboxRunLostError(this.runId, 'disposed', 'the run was disposed'));
+    const fresh = this.#fresh;
+    this.#fresh = false;
+    return this.#sandbox.enqueue(this.runId, activation, fresh);
+  }
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#sandbox.drop(this.runId);
+  }
+}
+
+/** A {@link WorkflowSandbox} whose isolates live in a supervised child process. */
+export class ProcessSandbox implements WorkflowSandbox {
+  readonly buildId: string;
+  readonly isolation = 'process' as const;
+  readonly #bundle: { code: string; buildId: string };
+  readonly #limits: { memoryLimitMb: number; activationTimeoutMs: number };
+  readonly #maxAttempts: number;
+  readonly #onRunsLost: SandboxOptions['onRunsLost'];
+  #child: Child | undefined;
+  #types: string[] = [];
+  #nextId = 1;
+  #queue: Pending[] = [];
+  #drops: string[] = [];
+  readonly #inFlight = new Map<number, Pending>();
+  #soloInFlight = false;
+  #flushScheduled = false;
+  #watchdog: NodeJS.Timeout | undefined;
+  /** Runs instantiated in the current child. */
+  readonly #live = new Set<string>();
+  readonly #lost = new Map<string, 'memory' | 'crash'>();
+  readonly #crashes = new Map<string, number>();
+  #loadCrashes = 0;
+  #disposed = false;
+  /** Restarts of the child so far (metrics, tests). */
+  restarts = 0;
+
+  constructor(
+    bundle: { code: string; buildId: string },
+    options: SandboxOptions,
+    limits: { memoryLimitMb: number; activationTimeoutMs: number },
+  ) {
+    this.buildId = bundle.buildId;
+    this.#bundle = bundle;
+    this.#limits = limits;
+    this.#maxAttempts = options.maxCrashAttempts ?? 3;
+    this.#onRunsLost = options.onRunsLost;
+  }
+
+  /** Starts the child and loads the bundle; rejects with WorkflowBundleError. */
+  async load(): Promise<this> {
+    this.#types = await this.#start().ready;
+    return this;
+  }
+
+  workflowTypes(): string[] {
+    return [...this.#types];
+  }
+
+  async newRun(runId: string): Promise<SandboxRun> {
+    if (this.#disposed) throw new SandboxRunLostError(runId, 'disposed', 'the sandbox was disposed');
+    return new ProcessRun(runId, this);
+  }
+
+  /** @internal */
+  enqueue(runId: string, activation: Activation, fresh: boolean): Promise<Completion> {
+    return new Promise<Completion>((resolve, reject) => {
+      this.#queue.push({ request: { id: this.#nextId++, runId, fresh, activation }, resolve, reject });
+      this.#scheduleFlush();
+    });
+  }
+
+  /** @internal */
+  drop(runId: string): void {
+    if (this.#live.delete(runId)) this.#drops.push(runId);
+    this.#lost.delete(runId);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const pending = [...this.#queue, ...this.#inFlight.values()];
+    this.#queue = [];
+    this.#inFlight.clear();
+    for (const p of pending)
+      p.reject(new SandboxRunLostError(p.request.runId, 'disposed', 'the sandbox was disposed'));
+    const child = this.#child;
+    this.#child = undefined;
+    clearTimeout(this.#watchdog);
+    if (child !== undefined && child.process.exitCode === null && child.process.signalCode === null) {
+      const exited = new Promise((resolve) => child.process.once('exit', resolve));
+      child.process.ref();
+      child.process.kill('SIGKILL');
+      await exited;
+    }
+  }
+
+  #start(): Child {
+    const proc = fork(CHILD_ENTRY, [], {
+      execArgv: ['--no-node-snapshot'],
+      env: { ...process.env, TZ: 'UTC' },
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const ready = new Promise<string[]>((resolve, reject) => {
+      const onMessage = (message: ChildMessage): void => {
+        if (message.t === 'loaded') resolve(message.workflowTypes);
+        else if (message.t === 'loadFailed') reject(fromErrorRecord(message.error));
+        else this.#onResults(message.items);
+      };
+      proc.on('message', onMessage);
+      proc.once('exit', (code, signal) => {
+        reject(
+          new WorkflowBundleError(
+            this.buildId,
+            `the sandbox process exited while loading the bundle (${code ?? signal})`,
+          ),
+        );
+        this.#onExit(proc, signal !== null ? `signal ${signal}` : `exit code ${code}`);
+      });
+    });
+    // Loaded and idle, the child must not keep the worker process alive on its own.
+    ready.then(
+      () => {
+        if (this.#inFlight.size === 0 && this.#child?.process === proc) this.#setIdle(true);
+      },
+      () => {},
+    );
+    const message: HostMessage = { t: 'load', ...this.#bundle, ...this.#limits };
+    proc.send(message);
+    this.#child = { process: proc, ready };
+    return this.#child;
+  }
+
+  #setIdle(idle: boolean): void {
+    const proc = this.#child?.process;
+    const channel = proc?.channel as { ref?: () => void; unref?: () => void } | null | undefined;
+    if (idle) {
+      proc?.unref();
+      channel?.unref?.();
+    } else {
+      proc?.ref();
+      channel?.ref?.();
+    }
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    queueMicrotask(() => {
+      this.#flushScheduled = false;
+      this.#flush();
+    });
+  }
+
+  #flush(): void {
+    if (this.#disposed || this.#soloInFlight || this.#queue.length === 0) return;
+    const child = this.#child ?? this.#start();
+    child.ready.then(
+      () => this.#send(child),
+      (error: Error) => {
+        if (this.#child !== child) return; // died while loading: #onExit decides
+        this.#child = undefined;
+        const queued = this.#queue;
+        this.#queue = [];
+        for (const p of queued) p.reject(error);
+      },
+    );
+  }
+
+  #send(child: Child): void {
+    if (this.#child !== child || this.#soloInFlight || this.#disposed) return;
+    this.#loadCrashes = 0;
+    const batch: Pending[] = [];
+    while (this.#queue.length > 0) {
+      const next = this.#queue[0]!;
+      const { runId, fresh } = next.request;
+      const attempts = this.#crashes.get(runId) ?? 0;
+      if (!fresh && !this.#live.has(runId)) {
+        this.#queue.shift();
+        const why = this.#lost.get(runId);
+        next.reject(
+          new SandboxRunLostError(
+            runId,
+            why ?? 'discarded',
+            why === undefined ? 'no live instance of it in the sandbox' : `its sandbox was lost (${why})`,
+          ),
+        );
+        continue;
+      }
+      if (attempts >= this.#maxAttempts) {
+        this.#queue.shift();
+        next.reject(new SandboxCrashedError(runId, attempts, 'not started again'));
+        continue;
+      }
+      if (attempts > 0) {
+        // A suspect goes alone, so that a crash is attributed to it and nobody else.
+        if (batch.length > 0 || this.#inFlight.size > 0) break;
+        this.#soloInFlight = true;
+      }
+      this.#queue.shift();
+      if (fresh) {
+        this.#live.add(runId);
+        this.#lost.delete(runId);
+      }
+      batch.push(next);
+      if (this.#soloInFlight) break;
+    }
+    if (batch.length === 0) return;
+    for (const p of batch) this.#inFlight.set(p.request.id, p);
+    const message: HostMessage = { t: 'batch', items: batch.map((p) => p.request), drops: this.#drops };
+    this.#drops = [];
+    this.#setIdle(false);
+    child.process.send(message);
+    this.#armWatchdog(child);
+  }
+
+  #armWatchdog(child: Child): void {
+    clearTimeout(this.#watchdog);
+    const budget = this.#limits.activationTimeoutMs * this.#inFlight.size + WATCHDOG_GRACE_MS;
+    this.#watchdog = setTimeout(() => child.process.kill('SIGKILL'), budget);
+    this.#watchdog.unref();
+  }
+
+  #onResults(items: { id: number; completion?: Completion; error?: import('./ipc.ts').ErrorRecord }[]): void {
+    for (const item of items) {
+      const pending = this.#inFlight.get(item.id);
+      if (pending === undefined) continue;
+      this.#inFlight.delete(item.id);
+      const { runId } = pending.request;
+      if (item.completion !== undefined) {
+        this.#crashes.delete(runId);
+        if (item.completion.taskFailure !== undefined) this.#live.delete(runId);
+        pending.resolve(item.completion);
+        continue;
+      }
+      const error = fromErrorRecord(item.error!);
+      this.#live.delete(runId);
+      if (item.error!.code === 'SANDBOX_MEMORY_LIMIT') {
+        const lost = item.error!.lostRunIds ?? [];
+        for (const id of lost) {
+          this.#live.delete(id);
+          this.#lost.set(id, 'memory');
+        }
+        if (lost.length > 0) this.#onRunsLost?.(lost, 'memory');
+      }
+      pending.reject(error);
+    }
+    if (this.#inFlight.size === 0) {
+      this.#soloInFlight = false;
+      clearTimeout(this.#watchdog);
+      this.#setIdle(true);
+    } else if (this.#child !== undefined) this.#armWatchdog(this.#child);
+    this.#scheduleFlush();
+  }
+
+  #onExit(proc: ChildProcess, exit: string): void {
+    if (this.#child?.process !== proc) return;
+    this.#child = undefined;
+    clearTimeout(this.#watchdog);
+    if (this.#disposed) return;
+    this.restarts++;
+    const inFlight = [...this.#inFlight.values()];
+    this.#inFlight.clear();
+    this.#soloInFlight = false;
+    for (const p of inFlight) {
+      const { runId } = p.request;
+      const attempts = (this.#crashes.get(runId) ?? 0) + 1;
+      this.#crashes.set(runId, attempts);
+      this.#live.delete(runId);
+      p.reject(
+        attempts >= this.#maxAttempts
+          ? new SandboxCrashedError(runId, attempts, exit)
+          : new SandboxRunLostError(
+              runId,
+              'crash',
+              `the sandbox process died (${exit}) while running it, attempt ${attempts} of ${this.#maxAttempts}`,
+            ),
+      );
+    }
+    const lost = [...this.#live];
+    this.#live.clear();
+    this.#drops = [];
+    for (const id of lost) this.#lost.set(id, 'crash');
+    if (lost.length > 0) this.#onRunsLost?.(lost, 'crash');
+    if (inFlight.length === 0 && ++this.#loadCrashes >= this.#maxAttempts) {
+      const queued = this.#queue;
+      this.#queue = [];
+      for (const p of queued)
+        p.reject(
+          new WorkflowBundleError(
+            this.buildId,
+            `the sandbox process died ${this.#loadCrashes} times in a row (${exit})`,
+          ),
+        );
+      return;
+    }
+    this.#scheduleFlush();
+  }
+}
