@@ -66,6 +66,8 @@ export {
 } from './file/index.ts';
 // Store implementations: memory here; Postgres and PGlite under `@reprise/history-store/postgres`.
 export { createMemoryStore, type MemoryStoreOptions } from './memory/index.ts';
+// Redaction of payload values, for committing production histories as fixtures.
+export { type RedactOptions, redactHistory } from './redact/index.ts';
 export {
   InvalidRequestError,
   RunClosedError,

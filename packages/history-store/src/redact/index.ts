@@ -1,0 +1,1 @@
+export { type RedactOptions, redactHistory } from './redact.ts';
