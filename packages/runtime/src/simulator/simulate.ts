@@ -7,7 +7,7 @@
 import type { HistoryEvent, NewEvent } from '@reprise/history-store';
 import { RepriseError } from '../errors.ts';
 import type { Command } from '../protocol/index.ts';
-import type { ReplayComparison } from '../state-machine/index.ts';
+import type { ReplayComparison, UpdateRequest } from '../state-machine/index.ts';
 import { WorkflowStateMachine } from '../state-machine/index.ts';
 import type {
   ActivationTarget,
@@ -51,7 +51,7 @@ export async function simulate(
   options: SimulateOptions = {},
 ): Promise<SimulationResult> {
   const workflowId = script.workflowId ?? `${script.workflowType}-1`;
-  const runId = script.runId ?? `${workflowId}-run-1`;
+  const runId = script.runId ?? target.runId ?? `${workflowId}-run-1`;
   const taskQueue = script.taskQueue ?? 'default';
   const start = script.startTime ?? DEFAULT_START;
   const sm = new WorkflowStateMachine(runId, {
@@ -103,8 +103,20 @@ export async function simulate(
     if ('duringTask' in c) buffered.set(c.duringTask, [...(buffered.get(c.duringTask) ?? []), event]);
     else queue.push(start + c.atMs, () => [event]);
   }
+  const bufferedUpdates = new Map<number, UpdateRequest[]>();
+  for (const [i, u] of (script.updates ?? []).entries()) {
+    const update: UpdateRequest = {
+      updateId: u.updateId ?? `update-${i + 1}`,
+      name: u.name,
+      args: u.args ?? [],
+    };
+    if ('duringTask' in u)
+      bufferedUpdates.set(u.duringTask, [...(bufferedUpdates.get(u.duringTask) ?? []), update]);
+    else queue.push(start + u.atMs, () => [], undefined, update);
+  }
   scheduleTask();
 
+  let updates: UpdateRequest[] = [];
   const tasks: SimulatedTask[] = [];
   const maxTasks = script.maxWorkflowTasks ?? 10_000;
   for (;;) {
@@ -112,7 +124,8 @@ export async function simulate(
       throw new SimulationError(`run ${workflowId} did not finish within ${maxTasks} workflow tasks`);
     }
     const startedEventId = sm.lastEventId + 1;
-    const activation = sm.nextActivation({ startedTime: clock, startedEventId });
+    const activation = sm.nextActivation({ startedTime: clock, startedEventId, updates });
+    updates = [];
     if (!activation)
       throw new SimulationError(`run ${workflowId}: no workflow task at event ${startedEventId}`);
     const completion = await target.activate(activation);
@@ -133,15 +146,20 @@ export async function simulate(
     for (const e of recorded) world.react(e, clock);
     if (outcome.closesRun) return finish(sm.history, 'closed', workflowId, runId, tasks);
     const during = buffered.get(tasks.length);
-    if (during) {
-      append(during);
+    const duringUpdates = bufferedUpdates.get(tasks.length);
+    if (during || duringUpdates) {
+      if (during) append(during);
+      updates = duringUpdates ?? [];
       scheduleTask();
       continue;
     }
     const due = queue.takeEarliest();
     if (due.length === 0) return finish(sm.history, 'blocked', workflowId, runId, tasks);
     clock = Math.max(clock, due[0]!.at);
-    for (const a of due) append(a.events(sm.lastEventId + 1));
+    for (const a of due) {
+      append(a.events(sm.lastEventId + 1));
+      if (a.update) updates.push(a.update);
+    }
     scheduleTask();
   }
 }

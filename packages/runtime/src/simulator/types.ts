@@ -8,6 +8,8 @@ import type { Activation, Command, Completion, QueryResult } from '../protocol/i
 
 /** Anything that runs workflow code for one run: a sandbox run, or a plain-JS stand-in. */
 export interface ActivationTarget {
+  /** The run id the target was created for (a sandbox run's); used when the script names none. */
+  readonly runId?: string;
   activate(activation: Activation): Promise<Completion> | Completion;
 }
 
@@ -47,6 +49,9 @@ export type Arrival = { atMs: number } | { duringTask: number };
 /** A signal sent to the run. */
 export type SignalScript = { name: string; args?: unknown[] } & Arrival;
 
+/** An update sent to the run: delivered with the next workflow task, accepted or rejected there. */
+export type UpdateScript = { name: string; args?: unknown[]; updateId?: string } & Arrival;
+
 /** The whole script of a simulated run. */
 export interface SimulationScript {
   workflowType: string;
@@ -70,6 +75,7 @@ export interface SimulationScript {
     | ((call: { workflowType: string; workflowId: string; args: unknown[] }) => ChildOutcomeScript)
     | Record<string, ChildOutcomeScript>;
   signals?: SignalScript[];
+  updates?: UpdateScript[];
   /** A cancel request for the run. */
   cancel?: Arrival & { reason?: string };
   /** Latency of unscripted activities and children (default 1000 ms). */

@@ -3,6 +3,7 @@
  * other workflows) and when, as a queue of future arrivals ordered by time, then by creation.
  */
 import type { HistoryEvent, NewEvent } from '@reprise/history-store';
+import type { UpdateRequest } from '../state-machine/index.ts';
 import type { ActivityCall, ActivityOutcomeScript, ChildOutcomeScript, SimulationScript } from './types.ts';
 
 /** Something that will arrive: events built when appended (they may refer to ids known only then). */
@@ -11,6 +12,8 @@ export interface Arrival {
   order: number;
   key?: string;
   events: (nextEventId: number) => NewEvent[];
+  /** An update: appends nothing itself, it rides on the workflow task its arrival schedules. */
+  update?: UpdateRequest;
 }
 
 /** Future arrivals, earliest first; ties keep creation order. */
@@ -18,9 +21,10 @@ export class ArrivalQueue {
   private items: Arrival[] = [];
   private order = 0;
 
-  push(at: number, events: (nextEventId: number) => NewEvent[], key?: string): void {
+  push(at: number, events: (nextEventId: number) => NewEvent[], key?: string, update?: UpdateRequest): void {
     const item: Arrival = { at, order: this.order++, events };
     if (key !== undefined) item.key = key;
+    if (update !== undefined) item.update = update;
     let i = this.items.length;
     while (i > 0 && this.items[i - 1]!.at > at) i--;
     this.items.splice(i, 0, item);
