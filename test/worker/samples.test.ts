@@ -1,14 +1,11 @@
 import { join } from 'node:path';
-import { createMemoryStore, type HistoryStore } from '@reprise/history-store';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSampleActivities } from '../../../../fixtures/activities/samples.ts';
-import { createTripActivities } from '../../../../fixtures/activities/trip.ts';
-import { Client } from '../client/client.ts';
-import { WorkflowFailedError } from '../client/errors.ts';
-import { silentLogger } from './logger.ts';
-import { Worker } from './worker.ts';
+import { createSampleActivities } from '../../fixtures/activities/samples.ts';
+import { createTripActivities } from '../../fixtures/activities/trip.ts';
+import { createMemoryStore, type HistoryStore } from '../../packages/history-store/src/index.ts';
+import { Client, silentLogger, Worker, WorkflowFailedError } from '../../packages/runtime/src/index.ts';
 
-const WORKFLOWS = join(import.meta.dirname, '../../../../fixtures/workflows/index.ts');
+const WORKFLOWS = join(import.meta.dirname, '../../fixtures/workflows/index.ts');
 
 let workers: Worker[] = [];
 afterEach(async () => {

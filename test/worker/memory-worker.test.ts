@@ -1,13 +1,14 @@
 import { join } from 'node:path';
-import { createMemoryStore, type HistoryEvent, type HistoryStore } from '@reprise/history-store';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOrderActivities } from '../../../../fixtures/activities/order.ts';
-import { Client } from '../client/client.ts';
-import { WorkflowFailedError } from '../client/errors.ts';
-import type { Logger } from './logger.ts';
-import { Worker } from './worker.ts';
+import { createOrderActivities } from '../../fixtures/activities/order.ts';
+import {
+  createMemoryStore,
+  type HistoryEvent,
+  type HistoryStore,
+} from '../../packages/history-store/src/index.ts';
+import { Client, type Logger, Worker, WorkflowFailedError } from '../../packages/runtime/src/index.ts';
 
-const WORKFLOWS = join(import.meta.dirname, '../../../../fixtures/workflows/order.ts');
+const WORKFLOWS = join(import.meta.dirname, '../../fixtures/workflows/order.ts');
 
 const order = (id: string, extra: Record<string, unknown> = {}) => ({
   orderId: id,
