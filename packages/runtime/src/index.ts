@@ -62,7 +62,36 @@ export type {
   QueryResult,
   SourceLocation,
 } from './protocol/index.ts';
-
+// Replay: recorded histories against workflow code, with no side effects.
+export {
+  type HistoryInput,
+  type ReplayBatchResult,
+  type ReplayedRun,
+  Replayer,
+  type ReplayOptions,
+  type ReplayResult,
+  type ReplaySource,
+  replayHistories,
+  replayHistory,
+  WorkflowTaskFailedError,
+} from './replay/index.ts';
+// The simulator: a workflow run to its end against a scripted world, recording its history.
+export {
+  type ActivationTarget,
+  type ActivityCall,
+  type ActivityOutcomeScript,
+  type ChildOutcomeScript,
+  type SignalScript,
+  type SimulatedTask,
+  type SimulateOptions,
+  SimulationError,
+  type SimulationResult,
+  type SimulationScript,
+  type SimulationStatus,
+  simulate,
+  simulateWorkflow,
+  type UpdateScript,
+} from './simulator/index.ts';
 // The workflow state machine (history in, activations out; commands in, events or replay checks out).
 export {
   type CommandSummary,
@@ -81,7 +110,6 @@ export {
   type UpdateRequest,
   WorkflowStateMachine,
 } from './state-machine/index.ts';
-
 // The worker (claims tasks, runs workflow tasks in sandboxes and activities on the host).
 export { JsonLogger, type LogFields, type Logger, type LogLevel, silentLogger } from './worker/logger.ts';
 export { type WorkerOptions, WorkerOptionsError } from './worker/options.ts';
