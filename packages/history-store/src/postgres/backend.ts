@@ -1,0 +1,174 @@
+/**
+ * The Postgres backend (also on PGlite): transactions with SQLSTATE-classified retries, SKIP LOCKED
+ * claims, LISTEN/NOTIFY wake-ups, run listing and retention.
+ */
+import type { StoreBackend } from '../store/backend.ts';
+import { Notifier } from '../store/notifier.ts';
+import type { StoreTx, TaskRecord } from '../store/records.ts';
+import { decodeCursor, encodeCursor, toRunInfo } from '../store/run-info.ts';
+import type { Clock, ListRunsFilter, RunPage } from '../store/types.ts';
+import type { SqlDriver } from './driver.ts';
+import { classifyPgError, toStoreError } from './errors.ts';
+import { channelOf } from './ident.ts';
+import { migrate } from './migrations.ts';
+import { runFromRow, taskFromRow } from './rows.ts';
+import { listRunsConditions, type Statements, statements } from './sql.ts';
+import { PgTx } from './tx.ts';
+
+/** Attempts per transaction when failures are retryable (lost connection, deadlock, serialization). */
+const MAX_ATTEMPTS = 4;
+
+/** Options of {@link PgBackend}. */
+export interface PgBackendOptions {
+  driver: SqlDriver;
+  schema: string;
+  clock: Clock;
+  /** LISTEN for other processes' notifications (default true). */
+  listen?: boolean;
+}
+
+/** Storage on Postgres or PGlite. */
+export class PgBackend implements StoreBackend {
+  readonly clock: Clock;
+  readonly notifier = new Notifier();
+  readonly driver: SqlDriver;
+  readonly schema: string;
+  readonly #sql: Statements;
+  readonly #channel: string;
+  readonly #listen: boolean;
+  #ready: Promise<void> | undefined;
+
+  constructor(opts: PgBackendOptions) {
+    this.driver = opts.driver;
+    this.schema = opts.schema;
+    this.clock = opts.clock;
+    this.#sql = statements(opts.schema);
+    this.#channel = channelOf(opts.schema);
+    this.#listen = opts.listen ?? true;
+  }
+
+  init(): Promise<void> {
+    this.#ready ??= (async () => {
+      await this.driver.withClient((c) => migrate(c, this.schema));
+      if (this.#listen) await this.driver.listen(this.#channel, (topic) => this.notifier.emit(topic));
+    })();
+    return this.#ready;
+  }
+
+  async close(): Promise<void> {
+    this.notifier.emitAll();
+    await this.driver.close();
+  }
+
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    await this.init();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { result, topics } = await this.driver.withClient(async (c) => {
+          await c.query(this.#sql.begin);
+          try {
+            const tx = new PgTx(c, this.#sql, this.driver, this.clock.now());
+            const result = await fn(tx);
+            const topics = [...tx.topics];
+            if (topics.length > 0) await c.query(this.#sql.notify, [this.#channel, topics]);
+            await c.query(this.#sql.commit);
+            return { result, topics };
+          } catch (err) {
+            await c.query(this.#sql.rollback).catch(() => undefined);
+            throw err;
+          }
+        });
+        for (const t of topics) this.notifier.emit(t);
+        return result;
+      } catch (err) {
+        const cls = classifyPgError(err);
+        if (cls === 'terminal' || attempt >= MAX_ATTEMPTS) throw toStoreError(err, cls, 'store transaction');
+        await new Promise((r) => setTimeout(r, 5 * attempt * (1 + Math.random())));
+      }
+    }
+  }
+
+  async lockClaimable(
+    tx: StoreTx,
+    kind: 'workflow' | 'activity',
+    taskQueue: string,
+    now: number,
+    max: number,
+  ): Promise<TaskRecord[]> {
+    const { rows } = await (tx as PgTx).q(this.#sql.lockClaimable, [kind, taskQueue, now, max]);
+    return rows.map(taskFromRow);
+  }
+
+  async lockDue(tx: StoreTx, now: number, max: number): Promise<TaskRecord[]> {
+    const { rows } = await (tx as PgTx).q(this.#sql.lockDue, [now, max]);
+    return rows.map(taskFromRow);
+  }
+
+  async nextDueTime(): Promise<number | undefined> {
+    return this.transaction(async (tx) => {
+      const { rows } = await (tx as PgTx).q(this.#sql.nextDue);
+      const due = rows[0]?.due;
+      return due === null || due === undefined ? undefined : Number(due);
+    });
+  }
+
+  async listRuns(filter: ListRunsFilter): Promise<RunPage> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (cond: string, ...values: unknown[]) => {
+      let text = cond;
+      for (const v of values) {
+        params.push(v);
+        text = text.replace('$?', `$${params.length}`);
+      }
+      where.push(text);
+    };
+    const c = listRunsConditions;
+    if (filter.workflowType !== undefined) add(c.workflowType, filter.workflowType);
+    if (filter.status !== undefined) add(c.status, [filter.status].flat());
+    if (filter.taskQueue !== undefined) add(c.taskQueue, filter.taskQueue);
+    if (filter.workflowId !== undefined) add(c.workflowId, filter.workflowId);
+    if (filter.startedAfter !== undefined) add(c.startedAfter, filter.startedAfter);
+    if (filter.startedBefore !== undefined) add(c.startedBefore, filter.startedBefore);
+    if (filter.blockedOnly) add(c.blockedOnly);
+    if (filter.cursor !== undefined) {
+      const after = decodeCursor(filter.cursor);
+      add(c.cursor, after.startTime, after.runId);
+    }
+    const limit = filter.limit ?? 100;
+    params.push(limit + 1);
+    const text =
+      this.#sql.listRunsPrefix +
+      (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
+      this.#sql.listRunsTail(params.length);
+    return this.transaction(async (tx) => {
+      const { rows } = await (tx as PgTx).q(text, params);
+      const runs = rows.map(runFromRow);
+      const page = runs.slice(0, limit);
+      const out: RunPage = { runs: page.map(toRunInfo) };
+      const last = page.at(-1);
+      if (runs.length > limit && last) out.nextCursor = encodeCursor(last);
+      return out;
+    });
+  }
+
+  deleteClosedBatch(closedBefore: number, batchSize: number): Promise<number> {
+    const s = this.#sql;
+    return this.transaction(async (tx) => {
+      const q = (tx as PgTx).q.bind(tx);
+      const { rows } = await q(s.lockClosedBatch, [closedBefore, batchSize]);
+      if (rows.length === 0) return 0;
+      const ids = [rows.map((r) => r.workflow_id), rows.map((r) => r.run_id)];
+      for (const stmt of [
+        s.deleteBatchEvents,
+        s.deleteBatchTasks,
+        s.deleteBatchBuffered,
+        s.deleteBatchRequests,
+      ]) {
+        await q(stmt, ids);
+      }
+      await q(s.deleteBatchRuns, ids);
+      return rows.length;
+    });
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The two ways the same SQL reaches Postgres: a `pg` pool, or embedded PGlite (one connection, so
+ * its transactions are serialised here).
+ */
+import type { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+/** One connection. */
+export interface SqlClient {
+  query(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  exec(text: string): Promise<void>;
+}
+
+/** A source of connections plus LISTEN. */
+export interface SqlDriver {
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs `fn` on one connection; `fn` throwing a connection error discards that connection. */
+  withClient<T>(fn: (client: SqlClient) => Promise<T>): Promise<T>;
+  /** Subscribes to a channel; resolves once listening. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Values a driver accepts for `bytea`. */
+export function toBytea(driver: SqlDriver, bytes: Uint8Array): Uint8Array {
+  return driver.kind === 'postgres' ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes;
+}
+
+/** A `pg` pool. */
+export class PgDriver implements SqlDriver {
+  readonly kind = 'postgres';
+  readonly pool: pg.Pool;
+  #listener: pg.Client | undefined;
+  readonly #config: pg.PoolConfig;
+
+  constructor(config: pg.PoolConfig) {
+    this.#config = config;
+    this.pool = new pg.Pool(config);
+    // An idle client dropped by the server must not crash the process; the next checkout reconnects.
+    this.pool.on('error', () => undefined);
+  }
+
+  async withClient<T>(fn: (client: SqlClient) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    c.on('error', onError);
+    const client: SqlClient = {
+      query: (text, params) => c.query(text, params as unknown[]),
+      exec: async (text) => {
+        await c.query(text);
+      },
+    };
+    try {
+      return await fn(client);
+    } catch (err) {
+      broken ??= isConnectionError(err) ? (err as Error) : undefined;
+      throw err;
+    } finally {
+      c.off('error', onError);
+      c.release(broken);
+    }
+  }
+
+  async listen(channel: string, onPayload: (payload: string) => void): Promise<void> {
+    const c = new pg.Client(this.#config);
+    c.on('error', () => undefined);
+    c.on('notification', (n) => onPayload(n.payload ?? ''));
+    await c.connect();
+    await c.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+    this.#listener = c;
+  }
+
+  async close(): Promise<void> {
+    await this.#listener?.end().catch(() => undefined);
+    await this.pool.end();
+  }
+}
+
+/** True for errors that mean the connection is gone. */
+export function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
+  if (['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true;
+  const msg = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|connection is closed|Client has encountered a connection error/i.test(msg);
+}
+
+/** Embedded PGlite in a data directory (or in memory when none is given). */
+export class PgliteDriver implements SqlDriver {
+  readonly kind = 'pglite';
+  readonly #db: PGlite;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(db: PGlite) {
+    this.#db = db;
+  }
+
+  /** Opens PGlite at `dataDir` (created when missing). */
+  static async open(dataDir: string | undefined): Promise<PgliteDriver> {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
+    await db.waitReady;
+    return new PgliteDriver(db);
+  }
+
+  withClient<T>(fn: (client: SqlClient) => Promise<T>): Promise<T> {
+    const client: SqlClient = {
+      query: (text, params) =>
+        this.#db.query<Record<string, unknown>>(text, params as unknown[]).then((r) => ({ rows: r.rows })),
+      exec: async (text) => {
+        await this.#db.exec(text);
+      },
+    };
+    const run = () => fn(client);
+    const next = this.#queue.then(run, run);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async listen(channel: string, onPayload: (payload: string) => void): Promise<void> {
+    await this.#db.listen(channel, onPayload);
+  }
+
+  async close(): Promise<void> {
+    await this.#queue;
+    await this.#db.close();
+  }
+}
