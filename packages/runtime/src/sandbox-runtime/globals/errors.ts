@@ -26,10 +26,11 @@ export class DeterminismViolationError extends Error {
 
 /** Makes a function that throws a {@link DeterminismViolationError} whenever it is called or constructed. */
 export function forbiddenFunction(global: string, reason: string): (...args: unknown[]) => never {
-  // A plain function (not an arrow or method) so that `new WeakRef()` throws our error too.
-  const fn = (): never => {
+  // A declaration (not an arrow or a method) so that `new WeakRef()` throws our error too.
+  function refused(): never {
     throw new DeterminismViolationError(global, reason);
-  };
+  }
+  const fn = refused;
   Object.defineProperty(fn, 'name', { value: global.slice(global.lastIndexOf('.') + 1) });
   return fn;
 }
