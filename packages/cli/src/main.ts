@@ -7,6 +7,8 @@ import { type CliCommand, CliError, type CliIO } from './command.ts';
 /** Subcommand modules by the words that select them. Each default-exports a {@link CliCommand}. */
 const COMMANDS: Record<string, () => Promise<{ default: CliCommand }>> = {
   compile: () => import('./commands/compile.ts'),
+  'versions check': () => import('./commands/versions-check.ts'),
+  'versions report': () => import('./commands/versions-report.ts'),
 };
 
 function usage(): string {

@@ -15,7 +15,7 @@ export {
 } from './check.ts';
 export { versionCheckJUnit } from './junit.ts';
 // Loading histories from files, folders and stores.
-export { parseHistoryFile, readHistorySources, readStoreHistories, type StoreHistoryFilter } from './load.ts';
+export { fromLoaded, readHistorySources, readStoreHistories, type StoreHistoryFilter } from './load.ts';
 export { branchesTaken, describeBranch, type HistoryMarkers, scanHistory } from './scan.ts';
 export type {
   BranchTaken,

@@ -1,113 +1,40 @@
 /**
  * Loading histories for the analysis: from history files and folders, or from a store.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
   closingEventTypes,
-  type HistoryEvent,
   type HistoryStore,
   type ListRunsFilter,
+  type LoadedHistory,
   type RunInfo,
-  validateEvent,
+  readHistoryFiles,
 } from '@reprise/history-store';
-import { VersioningError } from '../errors.ts';
 import type { VersionedHistory } from './types.ts';
 
 /**
- * Reads every history file named by `paths` (files, or folders searched recursively for `*.json`),
- * in a stable order: arguments in order, folder entries sorted by name.
- * @throws VersioningError `BAD_HISTORY_FILE` naming the file (and event) that cannot be read, and
- *   `NO_HISTORIES` when a path does not exist.
+ * Reads every history named by `paths` (files, or folders searched recursively; JSON, msgpack and
+ * JSONL corpora) with the history-file module, in a stable order, resolving relative paths against
+ * `cwd`.
+ * @throws HistoryFileError (code `INVALID_HISTORY_FILE`) naming the file, line and event that cannot be
+ *   read, or a path that does not exist.
  */
 export async function readHistorySources(paths: readonly string[], cwd = '.'): Promise<VersionedHistory[]> {
-  const files: string[] = [];
-  for (const p of paths) await collect(resolve(cwd, p), p, files);
-  const out: VersionedHistory[] = [];
-  for (const file of files) out.push(parseHistoryFile(await readFile(file, 'utf8'), file));
-  return out;
+  const loaded = await readHistoryFiles(paths.map((p) => resolve(cwd, p)));
+  return loaded.map((h) => fromLoaded(h));
 }
 
-async function collect(abs: string, given: string, files: string[]): Promise<void> {
-  let info: Awaited<ReturnType<typeof stat>>;
-  try {
-    info = await stat(abs);
-  } catch {
-    throw new VersioningError(
-      'NO_HISTORIES',
-      `${given}: no such file or folder. Pass history files (.json) or folders that hold them.`,
-    );
-  }
-  if (!info.isDirectory()) {
-    files.push(abs);
-    return;
-  }
-  const entries = (await readdir(abs, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
-  for (const e of entries) {
-    if (e.isDirectory()) await collect(join(abs, e.name), join(given, e.name), files);
-    else if (e.name.endsWith('.json')) files.push(join(abs, e.name));
-  }
-}
-
-/**
- * Parses one JSON history file: `{ "events": [...] }` with optional header fields (`workflowId`,
- * `runId`, `workflowType`, at the top level or under `header`), or a bare array of events.
- */
-export function parseHistoryFile(text: string, file: string): VersionedHistory {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw bad(file, `not valid JSON (${(err as Error).message})`);
-  }
-  const obj = (Array.isArray(doc) ? { events: doc } : doc) as Record<string, unknown> | null;
-  if (typeof obj !== 'object' || obj === null || !Array.isArray(obj.events)) {
-    throw bad(file, 'expected an object with an "events" array');
-  }
-  const header = { ...obj, ...((typeof obj.header === 'object' && obj.header) || {}) } as Record<
-    string,
-    unknown
-  >;
-  const events = obj.events as unknown[];
-  events.forEach((e, i) => {
-    const problem = validateEvent(e);
-    if (problem) throw bad(file, problem);
-    if ((e as HistoryEvent).eventId !== i + 1) {
-      throw bad(
-        file,
-        `event ${(e as HistoryEvent).eventId} is at position ${i + 1}: event ids must be dense from 1`,
-      );
-    }
-  });
-  return fromEvents(events as HistoryEvent[], file, header);
-}
-
-function fromEvents(
-  events: HistoryEvent[],
-  source: string,
-  header: Record<string, unknown>,
-): VersionedHistory {
-  const first = events[0];
-  if (first?.eventType !== 'WorkflowExecutionStarted') {
-    throw bad(source, 'the first event must be WorkflowExecutionStarted');
-  }
-  const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
-  const last = events[events.length - 1]!;
+/** A loaded history file as the analysis sees it (a history without a closing event is open). */
+export function fromLoaded(h: LoadedHistory): VersionedHistory {
+  const last = h.events[h.events.length - 1];
   return {
-    source,
-    workflowId: str(header.workflowId) ?? first.workflowId,
-    runId: str(header.runId) ?? first.firstExecutionRunId,
-    workflowType: str(header.workflowType) ?? first.workflowType,
-    open: !closingEventTypes.has(last.eventType),
-    events,
+    source: h.line === undefined ? h.source : `${h.source}:${h.line}`,
+    workflowId: h.header.workflowId,
+    runId: h.header.runId,
+    workflowType: h.header.workflowType,
+    open: last === undefined || !closingEventTypes.has(last.eventType),
+    events: h.events,
   };
-}
-
-function bad(file: string, what: string): VersioningError {
-  return new VersioningError(
-    'BAD_HISTORY_FILE',
-    `${file}: ${what}. Re-export the history with 'reprise history export', or remove the file from the set.`,
-  );
 }
 
 /** Which runs of a store to analyse. */
