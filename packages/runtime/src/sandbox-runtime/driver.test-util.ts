@@ -16,6 +16,8 @@ export interface ActivateOptions {
   /** Advances workflow time by this many ms before the activation. */
   advanceMs?: number;
   continueAsNewSuggested?: boolean;
+  /** The PRNG seed of the initialize job (default [1, 2, 3, 4]). */
+  seed?: number[];
 }
 
 /** Drives one run instance through activations. */
@@ -37,7 +39,9 @@ export class RunDriver {
     extraJobs: Job[] = [],
     options: ActivateOptions = {},
   ): Promise<Completion> {
-    return this.activate([initializeJob(workflowType, args, this.runId), ...extraJobs], options);
+    const init = initializeJob(workflowType, args, this.runId);
+    if (options.seed !== undefined && init.kind === 'initialize') init.randomnessSeed = options.seed;
+    return this.activate([init, ...extraJobs], options);
   }
 
   /** Runs one activation to its completion. */

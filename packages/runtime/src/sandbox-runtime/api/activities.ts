@@ -8,6 +8,7 @@
 import type { ActivityOptionsMs } from '../../protocol/completion.ts';
 import { type Duration, parseDuration } from '../../protocol/duration.ts';
 import { mutableRun } from '../current.ts';
+import { ActivityFailure } from './failures.ts';
 
 /** Retry policy of an activity. Durations take milliseconds or strings like `'30s'`. */
 export interface RetryPolicy {
@@ -97,7 +98,15 @@ function scheduleActivity(
     // tryCancel and abandon reject now; waitCancellationCompleted waits for the resolution job.
     if (type !== 'waitCancellationCompleted') {
       run.activities.delete(seq);
-      op.reject(reason);
+      op.reject(
+        new ActivityFailure(
+          `activity ${activityType} (id ${activityId}) was cancelled`,
+          activityType,
+          activityId,
+          'cancelRequested',
+          reason,
+        ),
+      );
     }
   });
   run.activities.set(seq, {
