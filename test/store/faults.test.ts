@@ -52,7 +52,10 @@ class CrashingDriver implements SqlDriver {
   /** How many more times the crash point fires. */
   armed = 0;
   fired = 0;
-  constructor(readonly crashBefore: string) {}
+  readonly crashBefore: string;
+  constructor(crashBefore: string) {
+    this.crashBefore = crashBefore;
+  }
 
   withClient<T>(fn: (client: SqlClient) => Promise<T>): Promise<T> {
     return this.inner.withClient((c) =>
