@@ -9,6 +9,18 @@ const COMMANDS: Record<string, () => Promise<{ default: CliCommand }>> = {
   compile: () => import('./commands/compile.ts'),
   'versions check': () => import('./commands/versions-check.ts'),
   'versions report': () => import('./commands/versions-report.ts'),
+  worker: () => import('./commands/worker.ts'),
+  'workflow start': () => import('./commands/workflow-start.ts'),
+  'workflow signal': () => import('./commands/workflow-signal.ts'),
+  'workflow query': () => import('./commands/workflow-query.ts'),
+  'workflow cancel': () => import('./commands/workflow-cancel.ts'),
+  'workflow terminate': () => import('./commands/workflow-terminate.ts'),
+  'workflow describe': () => import('./commands/workflow-describe.ts'),
+  'workflow list': () => import('./commands/workflow-list.ts'),
+  'workflow result': () => import('./commands/workflow-result.ts'),
+  'workflow history': () => import('./commands/workflow-history.ts'),
+  'history export': () => import('./commands/history-export.ts'),
+  demo: () => import('./commands/demo.ts'),
 };
 
 function usage(): string {
