@@ -11,7 +11,7 @@ import { BUNDLE_GLOBAL, RUN_ENV_GLOBAL } from '../protocol/bundle.ts';
 import type { Completion } from '../protocol/completion.ts';
 import { checkCompletion } from './completion-shape.ts';
 import { DRIVER_SOURCE } from './driver-source.ts';
-import { SandboxProtocolError } from './errors.ts';
+import { SandboxCopyError, SandboxProtocolError } from './errors.ts';
 
 /** A value thrown by workflow or bundle code, described inside the isolate as plain strings. */
 export interface ThrownRecord {

@@ -92,3 +92,15 @@ export class WorkflowBundleError extends RepriseError {
     this.buildId = buildId;
   }
 }
+
+/** A value the host tried to copy into the sandbox is not plain data (an Error, a getter, a function). */
+export class SandboxCopyError extends RepriseError {
+  readonly runId: string;
+  constructor(runId: string, detail: string) {
+    super(
+      'SANDBOX_COPY',
+      `run ${runId}: the activation could not be copied into the sandbox (${detail}); activations carry plain data only: no functions, getters or Error objects (use FailureInfo for failures).`,
+    );
+    this.runId = runId;
+  }
+}

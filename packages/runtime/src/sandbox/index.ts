@@ -8,6 +8,7 @@ import type { SandboxOptions, WorkflowSandbox } from './types.ts';
 
 export {
   type RunLostReason,
+  SandboxCopyError,
   SandboxCrashedError,
   SandboxMemoryError,
   SandboxProtocolError,

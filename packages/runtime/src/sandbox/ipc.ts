@@ -9,6 +9,7 @@ import type { Activation } from '../protocol/activation.ts';
 import type { Completion } from '../protocol/completion.ts';
 import {
   type RunLostReason,
+  SandboxCopyError,
   SandboxMemoryError,
   SandboxProtocolError,
   SandboxRunLostError,
@@ -80,6 +81,8 @@ export function fromErrorRecord(record: ErrorRecord): RepriseError {
       });
     case 'WORKFLOW_BUNDLE':
       return Object.assign(new WorkflowBundleError(record.buildId ?? '?', ''), { message: record.message });
+    case 'SANDBOX_COPY':
+      return Object.assign(new SandboxCopyError(runId, ''), { message: record.message });
     case 'SANDBOX_PROTOCOL':
       return Object.assign(new SandboxProtocolError(record.runId, ''), { message: record.message });
     default:

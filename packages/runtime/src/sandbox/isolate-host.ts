@@ -9,6 +9,7 @@ import type { Activation } from '../protocol/activation.ts';
 import type { Completion } from '../protocol/completion.ts';
 import { Boundary, classifyIsolateError, isThrownRecord, taskFailureCompletion } from './boundary.ts';
 import {
+  SandboxCopyError,
   SandboxMemoryError,
   SandboxProtocolError,
   SandboxRunLostError,
@@ -185,7 +186,7 @@ export class IsolateHost {
     }
     this.drop(runId);
     if (kind === 'timeout') return new WorkflowTaskTimeoutError(runId, timeoutMs);
-    if (error instanceof SandboxProtocolError) return error;
+    if (error instanceof SandboxProtocolError || error instanceof SandboxCopyError) return error;
     const message = error instanceof Error ? error.message : String(error);
     return new SandboxProtocolError(runId, message);
   }

@@ -142,7 +142,14 @@ export function parseUrl(raw: string, base?: UrlRecord): UrlRecord {
       url.scheme = schemeMatch[1]!.toLowerCase();
       let rest = input.slice(schemeMatch[0].length);
       const special = isSpecial(url.scheme);
-      if (special || rest.startsWith('//')) {
+      if (url.scheme === 'file') {
+        // file: has an (often empty) host only after exactly two slashes.
+        const slashes = /^[/\\]{2}/.test(rest);
+        const parts = slashes ? splitAuthority(rest.slice(2), true) : { authority: '', rest };
+        url.host = '';
+        if (parts.authority !== '') applyAuthority(url, parts.authority);
+        applyTail(url, parts.rest, []);
+      } else if (special || rest.startsWith('//')) {
         rest = special ? rest.replace(/^[/\\]*/, '') : rest.slice(2);
         const parts = splitAuthority(rest, special);
         applyAuthority(url, parts.authority);
