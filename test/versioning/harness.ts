@@ -40,7 +40,10 @@ class ProgramInstance {
   private readonly patches = new Set<string>();
   private readonly versions = new Map<string, number>();
 
-  constructor(private readonly program: Program) {
+  private readonly program: Program;
+
+  constructor(program: Program) {
+    this.program = program;
     const host: VersioningHost = {
       isReplaying: () => this.replaying,
       hasPatchMarker: (id) => this.patches.has(id),
@@ -106,7 +109,10 @@ export class HarnessRun {
   closed = false;
   private time = 1_700_000_000_000;
 
-  constructor(readonly runId = 'run-1') {
+  readonly runId: string;
+
+  constructor(runId = 'run-1') {
+    this.runId = runId;
     this.append([
       {
         eventType: 'WorkflowExecutionStarted',
