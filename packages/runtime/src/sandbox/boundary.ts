@@ -5,7 +5,7 @@
  * ever enters the isolate. What comes out is checked ({@link checkCompletion}) before the host uses it,
  * and what the isolate throws arrives as a plain record made inside the deadline.
  */
-import type ivm from 'isolated-vm';
+import ivm from 'isolated-vm';
 import type { Activation } from '../protocol/activation.ts';
 import { BUNDLE_GLOBAL, RUN_ENV_GLOBAL } from '../protocol/bundle.ts';
 import type { Completion } from '../protocol/completion.ts';
@@ -77,8 +77,17 @@ export class Boundary {
     fresh: boolean,
     timeoutMs: number,
   ): ThrownRecord | undefined {
-    return this.#activate.applySync(undefined, [runId, activation, fresh], {
-      arguments: { copy: true },
+    let copy: ivm.ExternalCopy<Activation>;
+    try {
+      copy = new ivm.ExternalCopy(activation);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new SandboxCopyError(
+        runId,
+        message === 'illegal access' ? 'it contains a getter or an Error object' : message,
+      );
+    }
+    return this.#activate.applySync(undefined, [runId, copy.copyInto({ release: true }), fresh], {
       result: { copy: true },
       timeout: timeoutMs,
     }) as ThrownRecord | undefined;

@@ -127,3 +127,25 @@ describe('boundary', () => {
     });
   });
 });
+
+describe('copy into the sandbox', () => {
+  it('refuses an activation that is not plain data with a typed error, and keeps serving', async () => {
+    const sandbox = await sandboxFor({
+      onJob: `if (job.kind === 'signal') emit({ kind: 'completeWorkflow', result: 'ok' });`,
+    });
+    const run = await sandbox.newRun('r');
+    await expect(
+      run.activate(testActivation('r', [signal('x', new Error('not data'))])),
+    ).rejects.toMatchObject({
+      code: 'SANDBOX_COPY',
+    });
+    const second = await sandbox.newRun('r2');
+    await expect(second.activate(testActivation('r2', [signal('x', () => 1)]))).rejects.toMatchObject({
+      code: 'SANDBOX_COPY',
+    });
+    const other = await sandbox.newRun('other');
+    expect((await other.activate(testActivation('other', [signal('x')]))).commands).toEqual([
+      { kind: 'completeWorkflow', result: 'ok' },
+    ]);
+  });
+});
