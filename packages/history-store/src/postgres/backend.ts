@@ -70,8 +70,8 @@ export class PgBackend implements StoreBackend {
             const tx = new PgTx(c, this.#sql, this.driver, this.clock.now());
             const result = await fn(tx);
             const topics = [...tx.topics];
-            if (topics.length > 0) await c.query(this.#sql.notify, [this.#channel, topics]);
-            await c.query(this.#sql.commit);
+            if (topics.length > 0) await c.exec(this.#sql.notifyAndCommit(this.#channel, topics));
+            else await c.query(this.#sql.commit);
             return { result, topics };
           } catch (err) {
             await c.query(this.#sql.rollback).catch(() => undefined);

@@ -19,3 +19,9 @@ export function checkSchemaName(schema: string): string {
 export function channelOf(schema: string): string {
   return `reprise_${schema.toLowerCase()}`;
 }
+
+/** Quotes a string literal (standard_conforming_strings, the default since Postgres 9.1). */
+export function quoteLiteral(value: string): string {
+  if (value.includes('\0')) throw new Error('a SQL literal cannot contain NUL');
+  return `'${value.replaceAll("'", "''")}'`;
+}

@@ -2,7 +2,7 @@
  * Every SQL statement of the Postgres store, named, for one schema. Times are milliseconds from the
  * store's clock (bigint columns), never the database's `now()`, so an injected clock rules everything.
  */
-import { quoteIdent } from './ident.ts';
+import { quoteIdent, quoteLiteral } from './ident.ts';
 
 const RUN_COLS = 'data';
 const TASK_COLS =
@@ -26,7 +26,12 @@ export function statements(schema: string) {
     begin: 'BEGIN',
     commit: 'COMMIT',
     rollback: 'ROLLBACK',
-    notify: 'SELECT pg_notify($1, t) FROM unnest($2::text[]) AS t',
+    /**
+     * NOTIFY and COMMIT in one round trip (simple protocol, so the values are quoted literals): the
+     * notifications are delivered only if the commit succeeds.
+     */
+    notifyAndCommit: (channel: string, topics: readonly string[]) =>
+      `${topics.map((t) => `SELECT pg_notify(${quoteLiteral(channel)}, ${quoteLiteral(t)});`).join(' ')} COMMIT`,
 
     runLatest: `SELECT ${RUN_COLS} FROM ${s}.runs WHERE workflow_id = $1 ORDER BY seq DESC LIMIT 1`,
     runLatestForUpdate: `SELECT ${RUN_COLS} FROM ${s}.runs WHERE workflow_id = $1 ORDER BY seq DESC LIMIT 1 FOR UPDATE`,
