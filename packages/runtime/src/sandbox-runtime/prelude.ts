@@ -18,6 +18,9 @@ import { installText } from './globals/text.ts';
 import { installTimers } from './globals/timers.ts';
 import { installUrl } from './globals/url.ts';
 
+// Runtime frames sit on top of the user's in captured stacks (command locations for nondeterminism
+// errors); keep enough frames to reach the workflow source. Lockdown makes this read-only later.
+Error.stackTraceLimit = 50;
 Object.defineProperty(globalThis, RUN_ENV_GLOBAL, { value: envSlot, writable: false, configurable: false });
 // Date before Intl: the Intl patch wraps the Date.prototype.toLocale* methods Date leaves in place.
 installDate(globalThis);

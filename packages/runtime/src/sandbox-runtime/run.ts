@@ -293,10 +293,7 @@ function isDeterminismViolation(err: unknown): boolean {
 }
 
 function captureStack(): string {
-  const limit = Error.stackTraceLimit;
-  // Runtime frames sit on top of the user's; keep enough frames to reach the workflow source.
-  Error.stackTraceLimit = 50;
-  const stack = new Error().stack ?? '';
-  Error.stackTraceLimit = limit;
-  return stack;
+  // The prelude raises Error.stackTraceLimit before lockdown (it is read-only afterwards), so the
+  // runtime frames on top still leave the workflow's own frames in the trace.
+  return new Error().stack ?? '';
 }
