@@ -1,0 +1,223 @@
+/**
+ * Replay benchmark: 1,000 histories of the order workflow (3 activities, a 1-hour sleep, a signal
+ * wait; ~32 events each) replayed against the compiled sample, on two lanes (this thread and a worker
+ * thread, each with its own inline sandbox) so both cores work. Baseline, same run: the state machine
+ * alone replaying the same histories with the commands recorded for them (no sandbox, no workflow
+ * code): the ceiling the sandbox boundary costs against.
+ *
+ * Also: time to the first replay result after process start and compile, measured in a fresh process.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { HistoryEvent } from '../packages/history-store/src/index.ts';
+import { compileWorkflows } from '../packages/runtime/src/compiler/index.ts';
+import type { Command, Completion } from '../packages/runtime/src/protocol/index.ts';
+import { Replayer } from '../packages/runtime/src/replay/index.ts';
+import { createWorkflowSandbox } from '../packages/runtime/src/sandbox/index.ts';
+import { type SimulationScript, simulateWorkflow } from '../packages/runtime/src/simulator/index.ts';
+import { WorkflowStateMachine } from '../packages/runtime/src/state-machine/index.ts';
+import type { BenchResult } from './lib/types.ts';
+
+const ORDER = fileURLToPath(new URL('../fixtures/workflows/order.ts', import.meta.url));
+const COUNT = 1000;
+const HOUR = 3_600_000;
+
+interface Recorded {
+  runId: string;
+  events: HistoryEvent[];
+  commands: Command[][];
+}
+
+/** 1,000 order runs with varied data and timing (a fixed-seed generator: the same corpus every run). */
+async function recordCorpus(): Promise<Recorded[]> {
+  const bundle = await compileWorkflows({ workflowsPath: ORDER });
+  const sandbox = await createWorkflowSandbox(bundle, { isolation: 'inline' });
+  let seed = 0x2545f491;
+  const next = (n: number) => {
+    seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return seed % n;
+  };
+  const out: Recorded[] = [];
+  try {
+    for (let i = 0; i < COUNT; i++) {
+      const script: SimulationScript = {
+        workflowType: 'orderWorkflow',
+        workflowId: `order-${i}`,
+        args: [
+          {
+            orderId: `o-${i}`,
+            amountCents: 500 + next(100_000),
+            items: [{ sku: `sku-${next(50)}`, quantity: 1 + next(4) }],
+          },
+        ],
+        activities: {
+          checkInventory: {
+            status: 'completed',
+            result: { ok: true, reserved: 1 },
+            latencyMs: 100 + next(2000),
+          },
+          chargePayment: { status: 'completed', result: `ch_${i}`, latencyMs: 100 + next(5000) },
+          fulfil: { status: 'completed', result: `trk-${i}`, latencyMs: 100 + next(5000) },
+        },
+        signals: [{ name: 'approve', args: [`approver-${next(9)}`], atMs: HOUR + 60_000 + next(48 * HOUR) }],
+      };
+      const r = await simulateWorkflow(sandbox, script, { buildId: bundle.buildId });
+      out.push({ runId: r.runId, events: r.events, commands: r.tasks.map((t) => t.commands) });
+    }
+  } finally {
+    await sandbox.dispose();
+  }
+  return out;
+}
+
+/** Replays every history on one lane; throws on the first that does not replay. */
+async function replayLane(replayer: Replayer, histories: readonly Recorded[]): Promise<void> {
+  for (const h of histories) {
+    const r = await replayer.replay({ events: h.events, runId: h.runId }, { validate: false });
+    if (!r.ok) throw r.error;
+  }
+}
+
+/** The state machine alone: the recorded commands stand in for the workflow code. */
+function machineOnly(histories: readonly Recorded[], buildId: string): void {
+  for (const h of histories) {
+    const sm = new WorkflowStateMachine(h.runId, { buildId });
+    sm.appendEvents(h.events);
+    let task = 0;
+    for (let a = sm.nextActivation(); a; a = sm.nextActivation()) {
+      const completion: Completion = {
+        runId: h.runId,
+        commands: h.commands[task++]!,
+        queryResults: [],
+        logs: [],
+      };
+      sm.complete(completion);
+    }
+  }
+}
+
+function startLane(histories: Recorded[]): { ready: Promise<void>; go: () => Promise<void> } {
+  const worker = new Worker(fileURLToPath(import.meta.url), {
+    workerData: { role: 'replay-lane', histories },
+  });
+  let resolveReady!: () => void;
+  const ready = new Promise<void>((resolve) => {
+    resolveReady = resolve;
+  });
+  let resolveDone!: () => void;
+  let rejectDone!: (err: Error) => void;
+  const done = new Promise<void>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
+  worker.on('message', (m: { ready?: true; done?: true; error?: string }) => {
+    if (m.ready) resolveReady();
+    if (m.done) resolveDone();
+    if (m.error) rejectDone(new Error(m.error));
+  });
+  worker.on('error', rejectDone);
+  return {
+    ready,
+    go: async () => {
+      worker.postMessage('go');
+      try {
+        await done;
+      } finally {
+        await worker.terminate();
+      }
+    },
+  };
+}
+
+/** Runs the replay benchmarks. */
+export async function run(): Promise<BenchResult[]> {
+  const corpus = await recordCorpus();
+  const events = corpus.reduce((n, h) => n + h.events.length, 0);
+  const replayer = await Replayer.create({ workflowsPath: ORDER });
+  try {
+    await replayLane(replayer, corpus.slice(0, 200)); // warm-up
+    const t1 = performance.now();
+    await replayLane(replayer, corpus);
+    const oneLaneMs = performance.now() - t1;
+
+    const half = COUNT >> 1;
+    const lane = startLane(corpus.slice(half));
+    await lane.ready;
+    const t2 = performance.now();
+    await Promise.all([replayLane(replayer, corpus.slice(0, half)), lane.go()]);
+    const twoLaneMs = performance.now() - t2;
+
+    machineOnly(corpus.slice(0, 200), replayer.bundle.buildId);
+    const t3 = performance.now();
+    machineOnly(corpus, replayer.bundle.buildId);
+    const machineMs = performance.now() - t3;
+
+    const first = JSON.parse(
+      execFileSync(
+        process.execPath,
+        ['--no-node-snapshot', fileURLToPath(import.meta.url), '--first-result'],
+        {
+          encoding: 'utf8',
+        },
+      ),
+    ) as { compiledAt: number; firstResultAt: number };
+
+    const perSecond = (ms: number) => (COUNT * 1000) / ms;
+    return [
+      {
+        name: 'replay 1,000 order histories, 2 lanes (histories/s)',
+        value: perSecond(twoLaneMs),
+        unit: 'histories/s',
+        baseline: { name: 'state machine alone, recorded commands, 1 lane', value: perSecond(machineMs) },
+        note: `target >= 2,600/s; one lane: ${perSecond(oneLaneMs).toFixed(0)}/s; ${(events / COUNT).toFixed(1)} events per history`,
+      },
+      {
+        name: 'replay 1,000 order histories, 2 lanes (events/s)',
+        value: (events * 1000) / twoLaneMs,
+        unit: 'events/s',
+        baseline: { name: 'state machine alone, 1 lane', value: (events * 1000) / machineMs },
+      },
+      {
+        name: 'replay: first result after compile (fresh process)',
+        value: first.firstResultAt - first.compiledAt,
+        unit: 'ms',
+        note: `target < 50 ms; process start to compiled: ${first.compiledAt.toFixed(0)} ms`,
+      },
+    ];
+  } finally {
+    await replayer.dispose();
+  }
+}
+
+/** `--first-result`: a fresh process compiles the order workflow and replays one committed history. */
+async function firstResult(): Promise<void> {
+  const { readHistoryFile } = await import('../packages/history-store/src/index.ts');
+  const history = await readHistoryFile(
+    fileURLToPath(new URL('../fixtures/histories/order/approved.json', import.meta.url)),
+  );
+  const bundle = await compileWorkflows({ workflowsPath: ORDER });
+  const compiledAt = performance.now();
+  const replayer = await Replayer.create({ bundle });
+  const result = await replayer.replay(history);
+  const firstResultAt = performance.now();
+  if (!result.ok) throw result.error;
+  await replayer.dispose();
+  process.stdout.write(JSON.stringify({ compiledAt, firstResultAt }));
+}
+
+async function laneMain(): Promise<void> {
+  const histories = (workerData as { histories: Recorded[] }).histories;
+  const replayer = await Replayer.create({ workflowsPath: ORDER });
+  await replayLane(replayer, histories.slice(0, 100));
+  parentPort!.postMessage({ ready: true });
+  parentPort!.once('message', () => {
+    replayLane(replayer, histories).then(
+      () => parentPort!.postMessage({ done: true }),
+      (err: Error) => parentPort!.postMessage({ error: err.stack ?? err.message }),
+    );
+  });
+}
+
+if (!isMainThread && (workerData as { role?: string } | null)?.role === 'replay-lane') await laneMain();
+else if (import.meta.main && process.argv.includes('--first-result')) await firstResult();
