@@ -89,6 +89,11 @@ export class ProcessSandbox implements WorkflowSandbox {
     this.#onRunsLost = options.onRunsLost;
   }
 
+  /** Process id of the current sandbox child, if one runs (operations, tests). */
+  pid(): number | undefined {
+    return this.#child?.process.pid;
+  }
+
   /** Starts the child and loads the bundle; rejects with WorkflowBundleError. */
   async load(): Promise<this> {
     this.#types = await this.#start().ready;
