@@ -2,6 +2,7 @@
  * JSONL corpora: one history per line, read as a stream so a corpus of thousands of runs never has to
  * fit in memory at once.
  */
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -70,7 +71,12 @@ export async function writeHistoryJsonl(
     await rename(temp, path);
     return count;
   } catch (err) {
-    out.destroy();
+    // Wait for the stream to close: an open still in flight would recreate the file after rm.
+    if (!out.closed) {
+      const closed = once(out, 'close');
+      out.destroy();
+      await closed;
+    }
     await rm(temp, { force: true });
     throw err;
   }
