@@ -86,8 +86,8 @@ export class InlineSandbox implements WorkflowSandbox {
   }
 
   /** Heap statistics of the isolate (metrics, benchmarks). */
-  heapStatistics(): ReturnType<IsolateHost['heapStatistics']> {
-    return this.#host.heapStatistics();
+  heapStatistics(options: { collectGarbage?: boolean } = {}): ReturnType<IsolateHost['heapStatistics']> {
+    return this.#host.heapStatistics(options);
   }
 
   async dispose(): Promise<void> {

@@ -148,11 +148,13 @@ export class IsolateHost {
   }
 
   /** Heap statistics of the current isolate (for metrics and benchmarks). */
-  heapStatistics(): ivm.HeapStatistics | undefined {
+  heapStatistics(options: { collectGarbage?: boolean } = {}): ivm.HeapStatistics | undefined {
     const loaded = this.#loaded;
-    return loaded === undefined || loaded.isolate.isDisposed
-      ? undefined
-      : loaded.isolate.getHeapStatisticsSync();
+    if (loaded === undefined || loaded.isolate.isDisposed) return undefined;
+    // Only when the process runs with --expose-gc (benchmarks): V8 then gives every context a `gc`.
+    if (options.collectGarbage)
+      loaded.context.evalSync('typeof gc === "function" && gc()', { timeout: 5000 });
+    return loaded.isolate.getHeapStatisticsSync();
   }
 
   /** Disposes the isolate; every run is gone. */
