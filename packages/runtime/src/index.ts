@@ -75,6 +75,24 @@ export {
   replayHistory,
   WorkflowTaskFailedError,
 } from './replay/index.ts';
+// The sandbox (isolated-vm isolates with deterministic globals; activate -> completion).
+export {
+  createWorkflowSandbox,
+  DEFAULT_ACTIVATION_TIMEOUT_MS,
+  DEFAULT_MEMORY_LIMIT_MB,
+  type RunLostReason,
+  SandboxCopyError,
+  SandboxCrashedError,
+  type SandboxIsolation,
+  SandboxMemoryError,
+  type SandboxOptions,
+  SandboxProtocolError,
+  type SandboxRun,
+  SandboxRunLostError,
+  WorkflowBundleError,
+  type WorkflowSandbox,
+  WorkflowTaskTimeoutError,
+} from './sandbox/index.ts';
 // The simulator: a workflow run to its end against a scripted world, recording its history.
 export {
   type ActivationTarget,
@@ -112,5 +130,10 @@ export {
 } from './state-machine/index.ts';
 // The worker (claims tasks, runs workflow tasks in sandboxes and activities on the host).
 export { JsonLogger, type LogFields, type Logger, type LogLevel, silentLogger } from './worker/logger.ts';
-export { type WorkerOptions, WorkerOptionsError } from './worker/options.ts';
+export {
+  type FaultPoint,
+  type FaultPointHook,
+  type WorkerOptions,
+  WorkerOptionsError,
+} from './worker/options.ts';
 export { Worker, type WorkerState, type WorkerStats } from './worker/worker.ts';
