@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunEnv } from '../protocol/bundle.ts';
 import {
   ApplicationFailure,
+  CancellationScope,
   condition,
   defineQuery,
   defineSignal,
@@ -46,6 +47,7 @@ const workflows = {
       if (what === 'activity') void acts.step(1);
       if (what === 'random') return env().random();
       if (what === 'uuid') return uuid4();
+      if (what === 'cancel') CancellationScope.current().cancel();
       if (what === 'throw') throw ApplicationFailure.nonRetryable('nope', 'QueryBroke');
       return list.length;
     });
@@ -145,6 +147,7 @@ describe('queries', () => {
     ['activity', 'step() cannot be called from the handler of query "misbehave"'],
     ['random', 'Math.random() cannot be called from the handler of query "misbehave"'],
     ['uuid', 'uuid4() cannot be called from the handler of query "misbehave"'],
+    ['cancel', 'CancellationScope.cancel() cannot be called from the handler of query "misbehave"'],
     ['throw', 'nope'],
   ])('answers with a failure when the handler tries to %s', async (what, message) => {
     const d = new RunDriver(workflows);

@@ -118,6 +118,12 @@ export class Run implements RunEnv {
 
   /** Appends a command of this activation (dropped after the workflow completed). */
   emit(command: Command): void {
+    if (this.readOnlyReason !== undefined) {
+      // The API calls check this first with a better message; this catches every other path.
+      throw new Error(
+        `${command.kind} cannot be emitted from ${this.readOnlyReason}: it must not change the run`,
+      );
+    }
     if (this.completed || this.taskFailure !== undefined) return;
     if (this.captureLocations && command.stack === undefined) command.stack = captureStack();
     this.commands.push(command);

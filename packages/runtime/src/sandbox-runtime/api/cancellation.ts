@@ -10,7 +10,7 @@
  * Sandbox-safe: no Node imports.
  */
 import { type Duration, parseDuration } from '../../protocol/duration.ts';
-import { activeRun } from '../current.ts';
+import { activeRun, mutableRun } from '../current.ts';
 import { CancelledFailure } from './failures.ts';
 
 /** Options of a {@link CancellationScope}. */
@@ -126,6 +126,7 @@ export class CancellationScope {
   /** Requests cancellation of this scope and its cancellable descendants. */
   cancel(reason?: CancelledFailure): void {
     if (this.#reason !== undefined) return;
+    mutableRun('CancellationScope.cancel');
     this.#reason = reason ?? new CancelledFailure('cancellation scope cancelled');
     this.#rejectCancelRequested?.(this.#reason);
     if (!this.cancellable) return;
