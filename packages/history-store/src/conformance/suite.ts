@@ -8,6 +8,7 @@ import { describe } from 'vitest';
 import { activityCases } from './activities.ts';
 import { useStore } from './context.ts';
 import type { StoreFactory } from './helpers.ts';
+import { importCases } from './import.ts';
 import { requestCases } from './requests.ts';
 import { runCases } from './runs.ts';
 import { timerAndChildCases } from './timers-children.ts';
@@ -22,5 +23,6 @@ export function runStoreConformance(name: string, factory: StoreFactory): void {
     activityCases(ctx);
     timerAndChildCases(ctx);
     requestCases(ctx);
+    importCases(ctx);
   });
 }

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { HistoryEvent } from '../events/events.ts';
+import type { History } from '../file/types.ts';
 import { completeActivity, heartbeatActivity, leaseActivity, toActivityTask } from './activity.ts';
 import { deliverEvents, ensureQueryTask, ensureWorkflowTask } from './append.ts';
 import type { StoreBackend } from './backend.ts';
@@ -19,6 +20,7 @@ import {
   WorkflowAlreadyStartedError,
   WorkflowRequestFailedError,
 } from './errors.ts';
+import { importRun } from './import.ts';
 import { type RequestRecord, type RunRecord, type StoreTx, topics } from './records.ts';
 import { toRunInfo } from './run-info.ts';
 import type {
@@ -349,6 +351,10 @@ export class TxHistoryStore implements HistoryStore {
 
   waitForWork(taskQueue: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return this.#b.notifier.wait(topics.queue(taskQueue), timeoutMs, signal);
+  }
+
+  importHistory(history: History): Promise<RunInfo> {
+    return this.#b.transaction((tx) => importRun(tx, history));
   }
 
   async deleteClosedRuns(opts: RetentionOptions): Promise<number> {

@@ -18,6 +18,7 @@
 
 import type { HistoryEvent, NewEvent } from '../events/events.ts';
 import type { FailureInfo } from '../events/failure.ts';
+import type { History } from '../file/types.ts';
 
 /** Lifecycle state of a run. */
 export type RunStatus =
@@ -322,4 +323,15 @@ export interface HistoryStore {
   // Maintenance
   /** Deletes closed runs older than the cut-off, in batches. Returns how many runs were deleted. */
   deleteClosedRuns(opts: RetentionOptions): Promise<number>;
+
+  // Import
+  /**
+   * Writes a recorded, closed history as a run, exactly as recorded (run id, event ids, times,
+   * payloads; the header's build id), in one transaction, so exporting it again gives the same file.
+   * Creates no tasks. Refuses, writing nothing, when the run exists (never overwrites), when the
+   * workflow id has a running run, or when the history is open or malformed. Optional: stores
+   * that cannot import leave it out.
+   * @throws WorkflowAlreadyStartedError, InvalidRequestError
+   */
+  importHistory?(history: History): Promise<RunInfo>;
 }
