@@ -8,7 +8,15 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { HistoryEvent } from '@reprise/history-store';
-import { type ActivityImplementations, activityContext, Client, JsonLogger, Worker } from '@reprise/runtime';
+import {
+  type ActivityImplementations,
+  activityContext,
+  Client,
+  type FaultPointHook,
+  JsonLogger,
+  type Logger,
+  Worker,
+} from '@reprise/runtime';
 import type { ChildConfig, FromChild, ToChild } from './protocol.ts';
 
 function send(msg: FromChild): void {
@@ -45,6 +53,29 @@ function instrument(activities: ActivityImplementations, slow: ChildConfig['slow
   return out;
 }
 
+/** A fault hook that kills this process the `nth` time `point` is reached. */
+function crashAt(crash: NonNullable<ChildConfig['crash']>): FaultPointHook {
+  let hits = 0;
+  return (point) => {
+    if (point === crash.point && ++hits === crash.nth) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
+const forwardingLogger: Logger = {
+  log(level, msg, fields) {
+    if (level === 'warn' || level === 'error')
+      send({ type: 'log', level, msg, ...(fields ? { fields: plain(fields) } : {}) });
+  },
+};
+
+function plain(fields: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(
+    JSON.stringify(fields, (_k, v) =>
+      v instanceof Error ? { message: v.message, code: (v as { code?: unknown }).code } : v,
+    ),
+  );
+}
+
 async function loadActivities(config: ChildConfig): Promise<ActivityImplementations> {
   const mod = (await import(pathToFileURL(config.activitiesPath).href)) as Record<string, unknown>;
   if (config.activitiesFactory) {
@@ -75,7 +106,10 @@ async function main(): Promise<void> {
     workflowTaskLeaseMs: config.leaseMs,
     activityLeaseMs: config.leaseMs,
     pollIntervalMs: 200,
-    logger: new JsonLogger({ level: process.env.REPRISE_DEMO_LOGS ? 'debug' : 'error' }),
+    logger: config.forwardLogs
+      ? forwardingLogger
+      : new JsonLogger({ level: process.env.REPRISE_DEMO_LOGS ? 'debug' : 'error' }),
+    ...(config.crash ? { faultPoint: crashAt(config.crash) } : {}),
   });
   const client = new Client({ store, identity: `${config.identity}-client` });
   const running = worker.run();
@@ -96,6 +130,14 @@ async function main(): Promise<void> {
             send({ type: 'stopped' });
             process.disconnect?.();
           });
+        break;
+      case 'signal':
+        chore(
+          client
+            .getHandle(msg.workflowId)
+            .signal(msg.signal, ...msg.args)
+            .then(() => send({ type: 'signalled', workflowId: msg.workflowId, signal: msg.signal })),
+        );
         break;
       case 'skip':
         offset += msg.ms;

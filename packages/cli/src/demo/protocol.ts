@@ -15,6 +15,13 @@ export interface ChildConfig {
   clockOffsetMs?: number;
   /** Make this attempt of this activity slow, so the parent can kill the worker in the middle of it. */
   slow?: { activityType: string; workflowId: string; attempt: number; ms: number };
+  /** Kill this process with SIGKILL the `nth` time the worker reaches `point` (a named fault point). */
+  crash?: {
+    point: 'workflowTask:beforeComplete' | 'workflowTask:afterComplete' | 'activity:beforeReport';
+    nth: number;
+  };
+  /** Forward the worker's warn and error log lines to the parent. */
+  forwardLogs?: boolean;
 }
 
 /** Parent to child. */
@@ -31,6 +38,8 @@ export type ToChild =
   | { type: 'wait-for-timers'; workflowIds: string[]; count: number }
   /** Move the store clock forward (time skipping: durable timers and deadlines fall due sooner). */
   | { type: 'skip'; ms: number }
+  /** Send a signal now. */
+  | { type: 'signal'; workflowId: string; signal: string; args: unknown[] }
   /** Report each workflow when it closes. */
   | { type: 'watch'; workflowIds: string[] }
   | { type: 'shutdown' };
@@ -53,4 +62,5 @@ export type FromChild =
   | { type: 'skipped'; ms: number; offsetMs: number }
   | { type: 'closed'; workflowId: string; status: string; result?: unknown; error?: string }
   | { type: 'stopped' }
+  | { type: 'log'; level: string; msg: string; fields?: Record<string, unknown> }
   | { type: 'failed'; message: string };

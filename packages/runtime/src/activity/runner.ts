@@ -27,6 +27,8 @@ export interface RunActivityOptions {
   logger: Logger;
   /** Aborted when the worker shuts down past its grace period: the attempt is abandoned, not failed. */
   shutdownSignal?: AbortSignal;
+  /** Called after the attempt ended, before its outcome is reported (fault tests). */
+  beforeReport?: () => void | Promise<void>;
 }
 
 /** What happened to one attempt, for the worker's logs and tests. */
@@ -50,6 +52,7 @@ export async function runActivityTask(task: ActivityTask, o: RunActivityOptions)
     return { reported: false, reason: outcome.abandoned };
   }
   try {
+    await o.beforeReport?.();
     const res = await o.store.completeActivityTask(task, outcome);
     if (outcome.status === 'failed') {
       o.logger.log(

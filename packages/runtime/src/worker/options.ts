@@ -43,7 +43,27 @@ export interface WorkerOptions {
   logger?: Logger;
   /** Set false for an activity-only worker (no workflows bundle needed). */
   enableWorkflows?: boolean;
+  /**
+   * Called at named points of task processing, for fault tests that crash or pause a worker at an
+   * exact place (e.g. `process.kill(process.pid, 'SIGKILL')` the third time a point is reached).
+   */
+  faultPoint?: FaultPointHook;
 }
+
+/** Named places in task processing where a fault test can intervene. */
+export type FaultPoint =
+  /** The sandbox produced the completion; nothing is written yet. */
+  | 'workflowTask:beforeComplete'
+  /** The completion committed; its new activities and timers exist, nobody started them. */
+  | 'workflowTask:afterComplete'
+  /** An activity attempt ended; its outcome is not reported yet. */
+  | 'activity:beforeReport';
+
+/** See {@link WorkerOptions.faultPoint}. */
+export type FaultPointHook = (
+  point: FaultPoint,
+  where: { workflowId: string; runId: string },
+) => void | Promise<void>;
 
 /** Options with every default filled in. */
 export interface ResolvedWorkerOptions {

@@ -8,7 +8,7 @@ import type { HistoryStore } from '@reprise/history-store';
 import { compileWorkflows } from '../compiler/index.ts';
 import { createWorkflowSandbox } from '../sandbox/index.ts';
 import type { Logger } from './logger.ts';
-import type { ResolvedWorkerOptions } from './options.ts';
+import type { FaultPointHook, ResolvedWorkerOptions } from './options.ts';
 import { WorkflowTaskProcessor } from './workflow-tasks.ts';
 
 /** Compiles the workflows and returns a processor for their tasks. @throws the compiler's errors. */
@@ -18,6 +18,7 @@ export async function createWorkflowTaskProcessor(o: {
   options: ResolvedWorkerOptions;
   logger: Logger;
   isolation?: 'process' | 'inline';
+  faultPoint?: FaultPointHook;
 }): Promise<WorkflowTaskProcessor> {
   const started = Date.now();
   const bundle = await compileWorkflows({ workflowsPath: o.workflowsPath });
@@ -43,6 +44,7 @@ export async function createWorkflowTaskProcessor(o: {
     buildId: bundle.buildId,
     options: o.options,
     logger: o.logger,
+    ...(o.faultPoint ? { faultPoint: o.faultPoint } : {}),
   });
   return processor;
 }

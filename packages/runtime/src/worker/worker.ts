@@ -7,7 +7,12 @@
 import type { ActivityTask, HistoryStore, WorkflowTask } from '@reprise/history-store';
 import { type ActivityImplementations, runActivityTask } from '../activity/runner.ts';
 import { JsonLogger, type Logger, withFields } from './logger.ts';
-import { type ResolvedWorkerOptions, resolveOptions, type WorkerOptions } from './options.ts';
+import {
+  type FaultPointHook,
+  type ResolvedWorkerOptions,
+  resolveOptions,
+  type WorkerOptions,
+} from './options.ts';
 import { pollLoop, Waker } from './poller.ts';
 import { createWorkflowTaskProcessor } from './setup.ts';
 import { Slots } from './slots.ts';
@@ -46,6 +51,7 @@ export class Worker {
   readonly store: HistoryStore;
   readonly logger: Logger;
   readonly #activities: ActivityImplementations;
+  readonly #faultPoint: FaultPointHook | undefined;
   readonly #workflows: WorkflowTaskProcessor | undefined;
   readonly #stop = new AbortController();
   readonly #abandonActivities = new AbortController();
@@ -68,6 +74,7 @@ export class Worker {
     this.store = o.store;
     this.logger = logger;
     this.#activities = o.activities ?? {};
+    this.#faultPoint = o.faultPoint;
     this.#workflows = workflows;
     this.#wfSlots = new Slots(resolved.maxConcurrentWorkflowTasks);
     this.#actSlots = new Slots(resolved.maxConcurrentActivities);
@@ -96,6 +103,7 @@ export class Worker {
             options: resolved,
             logger,
             ...(options.isolation ? { isolation: options.isolation } : {}),
+            ...(options.faultPoint ? { faultPoint: options.faultPoint } : {}),
           });
     return new Worker(options, resolved, workflows, logger);
   }
@@ -220,6 +228,7 @@ export class Worker {
       leaseMs: this.options.activityLeaseMs,
       logger: this.logger,
       shutdownSignal: this.#abandonActivities.signal,
+      ...(this.#faultPoint ? { beforeReport: () => this.#faultPoint?.('activity:beforeReport', task) } : {}),
     });
     if (!res.reported) return;
     if (res.retryAt !== undefined) {

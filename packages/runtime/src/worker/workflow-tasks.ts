@@ -12,7 +12,7 @@ import type { HistoryEvent, HistoryStore, WorkflowTask } from '@reprise/history-
 import type { FailureInfo } from '../protocol/index.ts';
 import { isNondeterminismError, WorkflowStateMachine } from '../state-machine/index.ts';
 import type { Logger } from './logger.ts';
-import type { ResolvedWorkerOptions } from './options.ts';
+import type { FaultPointHook, ResolvedWorkerOptions } from './options.ts';
 import { type LiveRun, RunCache, type SandboxRun } from './run-cache.ts';
 
 /** A sandbox able to create run instances (see `createWorkflowSandbox`). */
@@ -34,6 +34,7 @@ export interface WorkflowTaskProcessorOptions {
   buildId: string;
   options: ResolvedWorkerOptions;
   logger: Logger;
+  faultPoint?: FaultPointHook;
 }
 
 const NO_EFFECTS: TaskEffects = { timers: false, activities: false };
@@ -129,6 +130,7 @@ export class WorkflowTaskProcessor {
         }
         if (outcome.status !== 'recorded')
           throw new Error(`unexpected outcome ${outcome.status} of a live task`);
+        await this.#o.faultPoint?.('workflowTask:beforeComplete', task);
         await this.#o.store.completeWorkflowTask(task, {
           events: outcome.events,
           queryResults: outcome.queryResults,
@@ -136,6 +138,7 @@ export class WorkflowTaskProcessor {
           buildId: this.buildId,
         });
         this.#completed++;
+        await this.#o.faultPoint?.('workflowTask:afterComplete', task);
         if (outcome.closesRun) this.#cache.discard(run);
         else this.#cache.put(run);
         run = undefined;
