@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<{ default: CliCommand }>> = {
   'workflow result': () => import('./commands/workflow-result.ts'),
   'workflow history': () => import('./commands/workflow-history.ts'),
   'history export': () => import('./commands/history-export.ts'),
+  run: () => import('./commands/run.ts'),
   demo: () => import('./commands/demo.ts'),
 };
 

@@ -1,3 +1,20 @@
+// The test environment: real workers on an in-process store with time skipping; activities alone.
+export {
+  TestClient,
+  type TestSignalWithStartOptions,
+  type TestStartOptions,
+  TestWorkflowHandle,
+} from './env/client.ts';
+export {
+  type TestEnvironmentOptions,
+  TestWorkflowEnvironment,
+} from './env/environment.ts';
+export { BlockedRunError, TestEnvironmentError } from './env/errors.ts';
+export {
+  defaultMockActivityInfo,
+  MockActivityEnvironment,
+  type MockActivityEvents,
+} from './mock-activity/environment.ts';
 // Property-based determinism: arbitraries of the outside world, the three properties, checkDeterminism.
 export {
   type ActivityModel,
