@@ -1,0 +1,254 @@
+/**
+ * Worker benchmarks on the local Postgres (REPRISE_BENCH_DATABASE_URL, else REPRISE_TEST_DATABASE_URL,
+ * else postgres://postgres@127.0.0.1:5432/test), each in a fresh schema:
+ *
+ * - throughput of a 3-activity workflow (the trip saga's happy path) with 50 in flight;
+ * - one workflow started and awaited alone: p50 latency;
+ * - runs sleeping on durable timers: cached sandboxes, store calls per second while they sleep, and
+ *   how late each wakes (2,000 runs by default; `REPRISE_BENCH_TIMERS=100000` for the full size).
+ *
+ * Baselines, measured in the same run: raw single-row INSERT commits with 50 clients (throughput) and
+ * one client (latency), on the same database.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { HistoryStore } from '../packages/history-store/src/index.ts';
+import { PgDriver } from '../packages/history-store/src/postgres/index.ts';
+import { openStore } from '../packages/history-store/src/postgres/open.ts';
+import { Client, silentLogger, Worker } from '../packages/runtime/src/index.ts';
+import type { BenchResult } from './lib/types.ts';
+
+const URL =
+  process.env.REPRISE_BENCH_DATABASE_URL ??
+  process.env.REPRISE_TEST_DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/test';
+const WORKFLOWS = join(import.meta.dirname, '../fixtures/workflows/index.ts');
+const SLEEPER = join(import.meta.dirname, 'worker-fixtures/sleeper.ts');
+const IN_FLIGHT = 50;
+const THROUGHPUT_RUNS = 1500;
+const LATENCY_RUNS = 60;
+const TIMER_RUNS = Number(process.env.REPRISE_BENCH_TIMERS ?? 2000);
+
+/** Runs the worker benchmarks. */
+export async function run(): Promise<BenchResult[]> {
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const admin = new PgDriver({ connectionString: URL, max: IN_FLIGHT });
+  try {
+    const raw = await rawInsertBaseline(admin, schema);
+    const store = await openStore({ url: URL, schema, poolSize: 20 });
+    try {
+      const flow = await throughputAndLatency(store);
+      const timers = await sleepingTimers(store);
+      return [
+        {
+          name: `3-activity workflows/s, ${IN_FLIGHT} in flight (Postgres, inline sandboxes)`,
+          value: flow.perSecond,
+          unit: 'workflows/s',
+          baseline: { name: `raw 1-row INSERT commits/s, ${IN_FLIGHT} clients`, value: raw.commitsPerSecond },
+          note: `target >= 500; ${THROUGHPUT_RUNS} workflows`,
+        },
+        {
+          name: 'one workflow started and awaited alone, p50',
+          value: flow.p50,
+          unit: 'ms',
+          baseline: { name: 'raw 1-row INSERT commit, p50', value: raw.p50 },
+          note: `target < 10 ms; p90 ${flow.p90.toFixed(2)} ms over ${LATENCY_RUNS} runs`,
+        },
+        {
+          name: `${TIMER_RUNS} runs sleeping: cached sandboxes while asleep`,
+          value: timers.cachedWhileSleeping,
+          unit: 'runs',
+          note: 'maxCachedRuns 100: a sleeping run needs no sandbox; it replays when it wakes',
+        },
+        {
+          name: `${TIMER_RUNS} runs sleeping: store calls per second while asleep`,
+          value: timers.callsPerSecond,
+          unit: 'calls/s',
+          note: 'claims, timer checks and waits of one worker; independent of the number of sleepers',
+        },
+        {
+          name: `${TIMER_RUNS} runs sleeping: p99 lateness of the wake-up`,
+          value: timers.p99LateMs,
+          unit: 'ms',
+          note: `target < 1000; max ${timers.maxLateMs.toFixed(0)} ms; all ${TIMER_RUNS} completed in ${(timers.drainMs / 1000).toFixed(1)} s`,
+        },
+      ];
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await admin
+      .withClient((c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`))
+      .catch(() => undefined);
+    await admin.close();
+  }
+}
+
+async function rawInsertBaseline(driver: PgDriver, schema: string) {
+  await driver.withClient(async (c) => {
+    await c.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await c.query(`CREATE TABLE "${schema}".raw_bench (id bigserial PRIMARY KEY, v bytea)`);
+  });
+  const insert = (c: { query: (t: string, p?: unknown[]) => Promise<unknown> }) =>
+    c.query(`INSERT INTO "${schema}".raw_bench (v) VALUES ($1)`, [Buffer.alloc(64)]);
+  const lat: number[] = [];
+  await driver.withClient(async (c) => {
+    for (let i = 0; i < 200; i++) {
+      const t = performance.now();
+      await insert(c);
+      lat.push(performance.now() - t);
+    }
+  });
+  let done = 0;
+  const until = performance.now() + 2000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, () =>
+      driver.withClient(async (c) => {
+        while (performance.now() < until) {
+          await insert(c);
+          done++;
+        }
+      }),
+    ),
+  );
+  return { commitsPerSecond: done / ((performance.now() - t0) / 1000), p50: percentile(lat, 0.5) };
+}
+
+async function throughputAndLatency(store: HistoryStore) {
+  const worker = await Worker.create({
+    store,
+    workflowsPath: WORKFLOWS,
+    activities: tripActivities,
+    taskQueue: 'bench',
+    isolation: 'inline',
+    maxConcurrentWorkflowTasks: 16,
+    logger: silentLogger,
+  });
+  const running = worker.run();
+  const client = new Client({ store });
+  const trip = (id: string) => ({ tripId: id, flight: 'LH1', hotel: 'Ritz', car: 'Mini' });
+  try {
+    // Warm up: compile caches, JIT, pool connections.
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        client.execute('tripBookingWorkflow', {
+          workflowId: `warm-${i}`,
+          taskQueue: 'bench',
+          args: [trip(`w${i}`)],
+        }),
+      ),
+    );
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: IN_FLIGHT }, async () => {
+        while (next < THROUGHPUT_RUNS) {
+          const i = next++;
+          await client.execute('tripBookingWorkflow', {
+            workflowId: `tp-${i}`,
+            taskQueue: 'bench',
+            args: [trip(`t${i}`)],
+          });
+        }
+      }),
+    );
+    const perSecond = THROUGHPUT_RUNS / ((performance.now() - t0) / 1000);
+    const lat: number[] = [];
+    for (let i = 0; i < LATENCY_RUNS; i++) {
+      const t = performance.now();
+      await client.execute('tripBookingWorkflow', {
+        workflowId: `lat-${i}`,
+        taskQueue: 'bench',
+        args: [trip(`l${i}`)],
+      });
+      lat.push(performance.now() - t);
+    }
+    return { perSecond, p50: percentile(lat, 0.5), p90: percentile(lat, 0.9) };
+  } finally {
+    await worker.shutdown();
+    await running;
+  }
+}
+
+async function sleepingTimers(store: HistoryStore) {
+  let calls = 0;
+  const counted = new Proxy(store, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver);
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        calls++;
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  const sleepMs = Math.max(8000, TIMER_RUNS * 2);
+  const worker = await Worker.create({
+    store: counted,
+    workflowsPath: SLEEPER,
+    taskQueue: 'sleepers',
+    isolation: 'inline',
+    maxCachedRuns: 100,
+    maxConcurrentWorkflowTasks: 16,
+    logger: silentLogger,
+  });
+  const running = worker.run();
+  const client = new Client({ store });
+  try {
+    const ids: string[] = [];
+    const starts: Promise<unknown>[] = [];
+    for (let i = 0; i < TIMER_RUNS; i++) {
+      ids.push(`s-${i}`);
+      starts.push(
+        client.start('sleeperWorkflow', { workflowId: `s-${i}`, taskQueue: 'sleepers', args: [sleepMs] }),
+      );
+      if (starts.length >= 200) await Promise.all(starts.splice(0));
+    }
+    await Promise.all(starts);
+    // Let every run start its timer, then count calls during a quiet second.
+    while (worker.stats.workflowTasksCompleted < TIMER_RUNS) await new Promise((r) => setTimeout(r, 50));
+    const cachedWhileSleeping = worker.stats.cachedRuns;
+    calls = 0;
+    await new Promise((r) => setTimeout(r, 2000));
+    const callsPerSecond = calls / 2;
+    const t0 = performance.now();
+    const late: number[] = [];
+    for (const id of ids) {
+      await client.getHandle(id).result();
+    }
+    const drainMs = performance.now() - t0;
+    for (const id of ids) {
+      const h = await store.readHistory(id);
+      const started = h.find((e) => e.eventType === 'TimerStarted');
+      const fired = h.find((e) => e.eventType === 'TimerFired');
+      if (started?.eventType === 'TimerStarted' && fired)
+        late.push(fired.eventTime - (started.eventTime + started.startToFireTimeoutMs));
+    }
+    return {
+      cachedWhileSleeping,
+      callsPerSecond,
+      p99LateMs: percentile(late, 0.99),
+      maxLateMs: Math.max(...late),
+      drainMs,
+    };
+  } finally {
+    await worker.shutdown();
+    await running;
+  }
+}
+
+/** The trip saga's activities, happy path only (the bench project does not include fixtures/). */
+const tripActivities = {
+  bookFlight: async (tripId: string, flight: string) => `flight-${tripId}-${flight}`,
+  bookHotel: async (tripId: string, hotel: string) => `hotel-${tripId}-${hotel}`,
+  bookCar: async (tripId: string, car: string) => `car-${tripId}-${car}`,
+  cancelFlight: async () => undefined,
+  cancelHotel: async () => undefined,
+  cancelCar: async () => undefined,
+};
+
+function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? Number.NaN;
+}
