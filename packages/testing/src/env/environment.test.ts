@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { WorkflowFailedError } from '@reprise/runtime';
+import { ApplicationFailure } from '@reprise/runtime/workflow';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from './environment.ts';
 import { BlockedRunError } from './errors.ts';
@@ -185,6 +186,25 @@ describe('activities and time', () => {
     const again = await env.client.start('orderWorkflow', { args: [sampleOrder('o-6')] });
     await again.signal('approve', 'ed');
     expect(await again.result()).toMatchObject({ trackingId: 'trk_o-6' });
+  });
+
+  it('fails the run when a mock throws a non-retryable failure', async () => {
+    const env = await create({ workflowsPath: ORDER, activities: orderActivities().activities });
+    const restore = await env.overrideActivities({
+      chargePayment: async () => {
+        throw ApplicationFailure.nonRetryable('card declined by the mock', 'CardDeclined');
+      },
+    });
+    try {
+      const err = await env.client.execute('orderWorkflow', { args: [sampleOrder('o-8')] }).catch((e) => e);
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      expect(err).toMatchObject({ status: 'failed' });
+      let cause = (err as Error).cause as (Error & { type?: string }) | undefined;
+      while (cause?.cause) cause = cause.cause as Error & { type?: string };
+      expect(cause).toMatchObject({ message: 'card declined by the mock', type: 'CardDeclined' });
+    } finally {
+      restore();
+    }
   });
 
   it('starts an activity worker when the first mock arrives', async () => {

@@ -63,6 +63,8 @@ export class TestWorkflowEnvironment {
   readonly store: HistoryStore;
   readonly taskQueue: string;
   readonly timeSkipping: boolean;
+  /** The embedded store's temporary data directory (removed at teardown); undefined for memory. */
+  readonly dataDir: string | undefined;
   readonly #tracked: TrackedStore;
   readonly #q: Quiescence;
   readonly #clock: SkippableClock | undefined;
@@ -82,7 +84,9 @@ export class TestWorkflowEnvironment {
     registry: ActivityRegistry;
     newActivityWorker: () => Promise<Worker>;
     cleanup: () => Promise<void>;
+    dataDir: string | undefined;
   }) {
+    this.dataDir = o.dataDir;
     this.#tracked = o.tracked;
     this.store = o.tracked;
     this.#q = o.quiescence;
@@ -108,7 +112,7 @@ export class TestWorkflowEnvironment {
     checkOptions(options);
     const taskQueue = options.taskQueue ?? 'test';
     const clock = options.timeSkipping === false ? undefined : new SkippableClock();
-    const { store, cleanup } = await openTestStore(options.store ?? 'memory', clock);
+    const { store, cleanup, dataDir } = await openTestStore(options.store ?? 'memory', clock);
     const quiescence = new Quiescence();
     const tracked = new TrackedStore(store, quiescence);
     const registry = new ActivityRegistry(options.activities ?? {});
@@ -134,6 +138,7 @@ export class TestWorkflowEnvironment {
         registry,
         newActivityWorker,
         cleanup,
+        dataDir,
       });
       env.#startWorker(workflows, 'workflow');
       if (registry.size > 0) await env.#ensureActivityWorker();
@@ -248,7 +253,7 @@ function checkOptions(o: TestEnvironmentOptions): void {
 async function openTestStore(
   kind: 'memory' | 'embedded',
   clock: SkippableClock | undefined,
-): Promise<{ store: HistoryStore; cleanup: () => Promise<void> }> {
+): Promise<{ store: HistoryStore; cleanup: () => Promise<void>; dataDir?: string }> {
   if (kind === 'memory') {
     const store = createMemoryStore(clock ? { clock } : {});
     await store.init();
@@ -265,6 +270,7 @@ async function openTestStore(
   }
   return {
     store,
+    dataDir,
     cleanup: async () => {
       try {
         await store.close();
