@@ -162,6 +162,21 @@ describe('binding', () => {
     expect(replaying.commands).toEqual([]);
   });
 
+  it('binding a host again brings back its run’s decisions (runs taking turns)', () => {
+    const live = new FakeVersioningHost({ replaying: false });
+    bindVersioningHost(live);
+    expect(patched('p')).toBe(true);
+    const other = new FakeVersioningHost({ replaying: true });
+    bindVersioningHost(other);
+    expect(patched('p')).toBe(false);
+    bindVersioningHost(live);
+    live.replaying = true;
+    expect(patched('p')).toBe(true);
+    expect(() => getVersion('p', 1, 1)).toThrow(/already used with patched/);
+    expect(live.commands).toEqual([{ markerName: 'patch', patchId: 'p', deprecated: false }]);
+    expect(other.commands).toEqual([]);
+  });
+
   it('a call before any host is bound is a NOT_IN_WORKFLOW misuse', async () => {
     vi.resetModules();
     const fresh = await import('./index.ts');

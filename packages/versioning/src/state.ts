@@ -1,6 +1,8 @@
 /**
- * Per-run state of the versioning calls: the bound host and every decision made so far. The compiler
- * evaluates this module afresh for every run, so module-level state here belongs to exactly one run.
+ * Per-run state of the versioning calls: the bound host and every decision its run made so far.
+ * One copy of this module serves every run of a sandbox context (runs take turns, and the runtime
+ * binds the executing run's host each time it runs), so decisions are kept per host, never in a
+ * module-level map that two runs would share.
  *
  * Sandbox-safe: no Node imports.
  */
@@ -14,20 +16,34 @@ export interface VersionDecision {
   maxSupported: number;
 }
 
+/** The decisions of one run. */
+interface Decisions {
+  /** Patch id -> whether the patched branch is taken. Stable for the rest of the run once set. */
+  patches: Map<string, boolean>;
+  /** Change id -> the version chosen. Stable for the rest of the run once set. */
+  versions: Map<string, VersionDecision>;
+}
+
 let host: VersioningHost | undefined;
-/** Patch id -> whether the patched branch is taken. Stable for the rest of the run once set. */
-const patchDecisions = new Map<string, boolean>();
-/** Change id -> the version chosen. Stable for the rest of the run once set. */
-const versionDecisions = new Map<string, VersionDecision>();
+let decisions: Decisions = { patches: new Map(), versions: new Map() };
+/** Decisions by host: a run that runs again (after other runs took a turn) finds its own. */
+const decisionsByHost = new WeakMap<VersioningHost, Decisions>();
 
 /**
- * Binds the run this module instance serves. The workflow runtime calls it once per run, before any
- * workflow code runs. Binding again starts over: every earlier decision is forgotten.
+ * Binds the run the versioning calls serve until the next bind. The workflow runtime gives each run
+ * its own host and binds it whenever that run starts executing, before any of its code runs. A host
+ * bound for the first time starts with no decisions; binding a host again brings back its run's
+ * decisions (runs in one sandbox take turns).
  */
 export function bindVersioningHost(runHost: VersioningHost): void {
+  if (runHost === host) return;
   host = runHost;
-  patchDecisions.clear();
-  versionDecisions.clear();
+  let known = decisionsByHost.get(runHost);
+  if (known === undefined) {
+    known = { patches: new Map(), versions: new Map() };
+    decisionsByHost.set(runHost, known);
+  }
+  decisions = known;
 }
 
 /** The bound host, or a clear error when a versioning call runs outside workflow code. */
@@ -56,28 +72,28 @@ export function checkId(api: string, what: string, id: unknown): asserts id is s
 
 /** Patch decisions of this run (read and written by `patched`/`deprecatePatch`). */
 export function patchDecision(patchId: string): boolean | undefined {
-  return patchDecisions.get(patchId);
+  return decisions.patches.get(patchId);
 }
 
 /** Records the decision for a patch id (after {@link checkNotUsedByOther}). */
 export function setPatchDecision(patchId: string, taken: boolean): void {
-  patchDecisions.set(patchId, taken);
+  decisions.patches.set(patchId, taken);
 }
 
 /** Version decisions of this run (read and written by `getVersion`). */
 export function versionDecision(changeId: string): VersionDecision | undefined {
-  return versionDecisions.get(changeId);
+  return decisions.versions.get(changeId);
 }
 
 /** Records the decision for a change id (after {@link checkNotUsedByOther}). */
 export function setVersionDecision(changeId: string, decision: VersionDecision): void {
-  versionDecisions.set(changeId, decision);
+  decisions.versions.set(changeId, decision);
 }
 
 /** Throws when `id` is already in use by the other API (checked before any marker is emitted). */
 export function checkNotUsedByOther(api: 'patch' | 'version', apiName: string, id: string): void {
-  if (api === 'patch' && versionDecisions.has(id)) throw usedByBoth(apiName, id, 'getVersion');
-  if (api === 'version' && patchDecisions.has(id)) throw usedByBoth(apiName, id, 'patched/deprecatePatch');
+  if (api === 'patch' && decisions.versions.has(id)) throw usedByBoth(apiName, id, 'getVersion');
+  if (api === 'version' && decisions.patches.has(id)) throw usedByBoth(apiName, id, 'patched/deprecatePatch');
 }
 
 function usedByBoth(api: string, id: string, other: string): VersioningMisuseError {

@@ -1,11 +1,13 @@
 /**
- * Writes the bundle: one script holding every module as a factory, a tiny CommonJS loader, and the
+ * Writes the bundle: one script holding every module as a factory, a tiny CommonJS loader that shares
+ * the stateless runtime modules between runs (sharing.ts), and the
  * `globalThis.__reprise` definition (see protocol/bundle.ts). Modules start on their own line, so
  * each module's SWC map becomes one section of an index map at a plain line offset.
  */
 import { createHash } from 'node:crypto';
 import { BUNDLE_GLOBAL } from '../protocol/bundle.ts';
 import type { Graph } from './graph.ts';
+import { moduleSharing } from './sharing.ts';
 import type { IndexSourceMap } from './sourcemap.ts';
 
 /** The emitted script and what maps positions in it. */
@@ -20,11 +22,17 @@ export interface EmittedBundle {
 const BUILD_ID_SLOT = '@@REPRISE_BUILD_ID@@';
 
 // The loader is ES5-style on purpose: it runs before the prelude and must not depend on anything
-// the prelude replaces. `registry()` gives a fresh module cache: each run re-evaluates every module.
+// the prelude replaces. `shared` says how each module is evaluated (see sharing.ts). `runtime` is
+// the context's registry: it evaluates the prelude and every shared module once, at load.
+// `registry(runtime)` gives a run its own cache for everything else, so each run re-evaluates the
+// workflow modules and links to the shared runtime. The exported values of shared modules outside
+// the prelude hang off `__reprise` (non-enumerable) so that the host's lockdown, which freezes
+// everything reachable from `globalThis`, freezes them as well.
 function loader(graph: Graph): string {
-  return `function registry() {
+  return `function registry(base) {
   var cache = [];
   function load(index) {
+    if (base !== undefined && shared[index] !== 0) return base(index);
     var cached = cache[index];
     if (cached !== undefined) return cached.exports;
     var def = defs[index];
@@ -42,27 +50,39 @@ function loader(graph: Graph): string {
   }
   return load;
 }
-registry()(${graph.prelude});
+var runtime = registry(undefined);
+runtime(${graph.prelude});
+var runtimeValues = [];
+for (var index = 0; index < defs.length; index++) {
+  if (shared[index] === 0) continue;
+  var exported = runtime(index);
+  if (shared[index] !== 2) continue;
+  runtimeValues.push(exported);
+  if ((typeof exported === "object" || typeof exported === "function") && exported !== null) {
+    var names = Object.keys(exported);
+    for (var n = 0; n < names.length; n++) runtimeValues.push(exported[names[n]]);
+  }
+}
 var types;
-Object.defineProperty(globalThis, ${JSON.stringify(BUNDLE_GLOBAL)}, {
-  value: Object.freeze({
-    buildId: "${BUILD_ID_SLOT}",
-    workflowTypes: function () {
-      if (types === undefined) {
-        var entry = registry()(${graph.entry});
-        types = Object.keys(entry).filter(function (name) {
-          return name !== "default" && typeof entry[name] === "function";
-        });
-      }
-      return types.slice();
-    },
-    instantiate: function () {
-      var load = registry();
-      var runtime = load(${graph.instance});
-      return runtime.createRunInstance(load(${graph.entry}));
+var bundle = {
+  buildId: "${BUILD_ID_SLOT}",
+  workflowTypes: function () {
+    if (types === undefined) {
+      var entry = registry(runtime)(${graph.entry});
+      types = Object.keys(entry).filter(function (name) {
+        return name !== "default" && typeof entry[name] === "function";
+      });
     }
-  })
-});
+    return types.slice();
+  },
+  instantiate: function () {
+    var load = registry(runtime);
+    var instance = load(${graph.instance});
+    return instance.createRunInstance(load(${graph.entry}));
+  }
+};
+Object.defineProperty(bundle, "sharedRuntime", { value: Object.freeze(runtimeValues) });
+Object.defineProperty(globalThis, ${JSON.stringify(BUNDLE_GLOBAL)}, { value: Object.freeze(bundle) });
 `;
 }
 
@@ -82,7 +102,9 @@ export function emitBundle(graph: Graph): EmittedBundle {
     parts.push(text);
     line += countLines(text);
   };
-  push(`(function () {\nvar ids = ${JSON.stringify(graph.modules.map((m) => m.id))};\nvar defs = [\n`);
+  push(
+    `(function () {\nvar ids = ${JSON.stringify(graph.modules.map((m) => m.id))};\nvar shared = ${JSON.stringify(moduleSharing(graph))};\nvar defs = [\n`,
+  );
   graph.modules.forEach((mod, index) => {
     const body = mod.out.code.endsWith('\n') ? mod.out.code : `${mod.out.code}\n`;
     push(`// ${index}: ${mod.id}\n[function (module, exports, require) {\n`);

@@ -1,7 +1,8 @@
 /**
  * One run's instance of the workflow code inside the sandbox (the {@link RunInstance} the bundle's
  * `instantiate()` returns). The compiler's bundle evaluates the workflow modules afresh per run and
- * calls {@link createRunInstance} with the workflows module's exports.
+ * calls {@link createRunInstance} with the workflows module's exports. This module itself is shared
+ * by every run of a context (see compiler/sharing.ts): all of a run's state lives in its instance.
  *
  * An activation is applied one waking job at a time: after each job that may resume workflow code,
  * `conclude()` returns `undefined` so the host runs a microtask checkpoint before the next job. Code
@@ -10,6 +11,8 @@
  *
  * Sandbox-safe: no Node imports.
  */
+
+import { bindVersioningHost, type VersioningHost } from '@reprise/versioning';
 import type { Activation, Job } from '../protocol/activation.ts';
 import { RUN_ENV_GLOBAL, type RunEnv, type RunInstance } from '../protocol/bundle.ts';
 import type { Completion } from '../protocol/completion.ts';
@@ -17,7 +20,7 @@ import { setActiveRun } from './current.ts';
 import { answerQueries, rejectUnhandledUpdates } from './handlers.ts';
 import { applyJob, JobError, type WorkflowExports } from './jobs.ts';
 import { Run } from './run.ts';
-import { bindVersioning } from './versioning-host.ts';
+import { createVersioningHost } from './versioning-host.ts';
 
 export type { WorkflowExports } from './jobs.ts';
 export { workflowTypesOf } from './jobs.ts';
@@ -39,18 +42,15 @@ function envSlot(): EnvSlot {
   return slot;
 }
 
-/** Sequence numbers of the jobs of one kind in an activation (usually none or one). */
-function seqsOf(jobs: Job[], kind: 'fireTimer' | 'resolveActivity'): ReadonlySet<number> {
-  let seqs: Set<number> | undefined;
+/** Refills the run's sets of timers and activities this activation resolves (usually none or one). */
+function noteResolutions(run: Run, jobs: Job[]): void {
+  if (run.firingTimers.size > 0) run.firingTimers.clear();
+  if (run.resolvingActivities.size > 0) run.resolvingActivities.clear();
   for (const job of jobs) {
-    if (job.kind !== kind) continue;
-    seqs ??= new Set();
-    seqs.add(job.seq);
+    if (job.kind === 'fireTimer') run.firingTimers.add(job.seq);
+    else if (job.kind === 'resolveActivity') run.resolvingActivities.add(job.seq);
   }
-  return seqs ?? EMPTY;
 }
-
-const EMPTY: ReadonlySet<number> = new Set();
 
 /**
  * Creates the run instance for one run of the workflows in `exports` (the workflows module's
@@ -64,6 +64,7 @@ class WorkflowRunInstance implements RunInstance {
   readonly #exports: WorkflowExports;
   readonly #run = new Run();
   readonly #slot = envSlot();
+  readonly #versioning: VersioningHost = createVersioningHost(this.#run);
   #jobs: Job[] = [];
   #next = 0;
   #queries: QueryJob[] = [];
@@ -88,8 +89,7 @@ class WorkflowRunInstance implements RunInstance {
     run.queryResults = [];
     run.logs = [];
     this.#jobs = activation.jobs;
-    run.firingTimers = seqsOf(activation.jobs, 'fireTimer');
-    run.resolvingActivities = seqsOf(activation.jobs, 'resolveActivity');
+    noteResolutions(run, activation.jobs);
     this.#next = 0;
     this.#queries = [];
     if (this.#poisoned) {
@@ -142,7 +142,7 @@ class WorkflowRunInstance implements RunInstance {
   #enter(): void {
     setActiveRun(this.#run);
     this.#slot.current = this.#run;
-    bindVersioning(this.#run);
+    bindVersioningHost(this.#versioning);
   }
 
   #finish(): Completion {

@@ -85,8 +85,8 @@ export class Run implements RunEnv {
   };
   readonly timers = new Map<number, () => void>();
   /** Timers and activities the current activation resolves (their cancellation is moot). */
-  firingTimers: ReadonlySet<number> = new Set();
-  resolvingActivities: ReadonlySet<number> = new Set();
+  readonly firingTimers = new Set<number>();
+  readonly resolvingActivities = new Set<number>();
   readonly activities = new Map<number, Pending<unknown> & { activityType: string; activityId: string }>();
   readonly childStarts = new Map<number, Pending<string>>();
   readonly childResults = new Map<number, Pending<unknown> & { workflowType: string; workflowId: string }>();

@@ -1,25 +1,21 @@
 /**
- * Binds the versioning calls (`patched`, `deprecatePatch`, `getVersion`) to the executing run: what
- * history recorded comes from `notifyPatch`/`notifyVersion` jobs, and markers become `recordMarker`
+ * Connects the versioning calls (`patched`, `deprecatePatch`, `getVersion`) to a run: what history
+ * recorded comes from `notifyPatch`/`notifyVersion` jobs, and markers become `recordMarker`
  * commands in order with the run's other commands.
  *
  * Sandbox-safe: no Node imports.
  */
-import { bindVersioningHost, type VersioningHost } from '@reprise/versioning';
+import type { VersioningHost } from '@reprise/versioning';
 import { mutableRun } from './current.ts';
 import type { Run } from './run.ts';
 
-let bound: Run | undefined;
-
 /**
- * Makes `run` the run the versioning calls serve. Binding resets their per-run decisions, so it
- * happens only when the executing run changes (once per run in a bundle, where each run evaluates
- * its own copy of the modules).
+ * The versioning host of one run. The versioning module is shared by every run of a context and
+ * keeps each run's decisions with its host, so a run keeps one host for its whole life and binds it
+ * (`bindVersioningHost`) every time it starts executing.
  */
-export function bindVersioning(run: Run): void {
-  if (bound === run) return;
-  bound = run;
-  const host: VersioningHost = {
+export function createVersioningHost(run: Run): VersioningHost {
+  return {
     isReplaying: () => run.isReplaying,
     hasPatchMarker: (patchId) => run.patches.has(patchId),
     recordedVersion: (changeId) => run.versions.get(changeId),
@@ -28,5 +24,4 @@ export function bindVersioning(run: Run): void {
       run.emit({ kind: 'recordMarker', marker });
     },
   };
-  bindVersioningHost(host);
 }

@@ -50,13 +50,18 @@ export const DRIVER_SOURCE = `(function () {
     const desc = getOwnPropertyDescriptor(object, key);
     if (desc === undefined || !hasOwn(desc, 'value') || !desc.writable || !desc.configurable) return;
     const value = desc.value;
-    defineProperty(object, key, {
-      get: function () { return value; },
-      set: function (next) {
+    // Methods (no prototype object), frozen: the accessors are reachable from every run.
+    const accessors = {
+      get() { return value; },
+      set(next) {
         if (this === object) throw new TypeErrorCtor("Cannot assign to read only property '" + StringCtor(key) + "' of a frozen built-in");
         if (hasOwn(this, key)) this[key] = next;
         else defineProperty(this, key, { value: next, writable: true, enumerable: true, configurable: true });
       },
+    };
+    defineProperty(object, key, {
+      get: freeze(accessors.get),
+      set: freeze(accessors.set),
       enumerable: desc.enumerable,
       configurable: false,
     });
