@@ -20,6 +20,9 @@ const COMMANDS: Record<string, () => Promise<{ default: CliCommand }>> = {
   'workflow result': () => import('./commands/workflow-result.ts'),
   'workflow history': () => import('./commands/workflow-history.ts'),
   'history export': () => import('./commands/history-export.ts'),
+  'history import': () => import('./commands/history-import.ts'),
+  'history redact': () => import('./commands/history-redact.ts'),
+  replay: () => import('./commands/replay.ts'),
   run: () => import('./commands/run.ts'),
   demo: () => import('./commands/demo.ts'),
 };

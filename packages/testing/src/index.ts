@@ -51,3 +51,18 @@ export {
   taskBoundary,
   type WorkflowUnderTest,
 } from './property/index.ts';
+// The replay gate for CI: histories from files, JSONL, memory or a store, replayed on every core.
+export {
+  type GateHistoryResult,
+  type GateOptions,
+  type GateProgress,
+  type GateSource,
+  type GateStatus,
+  type GateTypeSummary,
+  type GateVerdict,
+  type GivenHistory,
+  gateJUnit,
+  replayHistories,
+  replayHistory,
+  type StoreQuery,
+} from './replay/index.ts';

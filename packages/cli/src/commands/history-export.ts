@@ -5,7 +5,7 @@ import { dbOption, parse, positional } from './shared/args.ts';
 import { withClient } from './shared/client.ts';
 
 const usage =
-  'reprise history export <workflowId> [--run-id <id>] [-o <file.json|.msgpack|.jsonl>] [--db <url|dir>]';
+  'reprise history export <workflowId> [--run-id <id>] [-o <file.json|.msgpack|.jsonl>] [--format json|msgpack] [--db <url|dir>]';
 
 const command: CliCommand = {
   path: ['history', 'export'],
@@ -15,9 +15,21 @@ const command: CliCommand = {
   async run(argv, io) {
     const { values, positionals } = parse(
       argv,
-      { ...dbOption, 'run-id': { type: 'string' }, output: { type: 'string', short: 'o' } },
+      {
+        ...dbOption,
+        'run-id': { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        format: { type: 'string' },
+      },
       usage,
     );
+    const format = values.format;
+    if (format !== undefined && format !== 'json' && format !== 'msgpack') {
+      throw new CliError(`--format must be json or msgpack, got '${format}'`, `usage: ${usage}`, 2);
+    }
+    if (format === 'msgpack' && !values.output) {
+      throw new CliError('--format msgpack writes binary: pass -o <file>', `usage: ${usage}`, 2);
+    }
     const workflowId = positional(positionals, 0, 'workflowId', usage);
     return withClient(values.db, io, async (client) => {
       const handle = client.getHandle(workflowId, values['run-id']);
@@ -27,12 +39,15 @@ const command: CliCommand = {
         runId: info.runId,
         ...(info.buildId ? { buildId: info.buildId } : {}),
       });
+      // No export time in the file: exporting a run twice (or after `history import`) gives the same
+      // bytes, so re-exported fixtures do not churn in review.
+      delete history.header.exportedAt;
       if (!values.output) {
         io.stdout(serializeHistory(history, 'json'));
         return 0;
       }
       try {
-        await writeHistoryFile(values.output, history);
+        await writeHistoryFile(values.output, history, format ? { format } : {});
       } catch (err) {
         throw new CliError(
           `cannot write ${values.output}: ${(err as Error).message}`,
