@@ -99,7 +99,9 @@ export class TimeSkipper {
       const retry = this.#q.earliestRetry();
       const wake = due === undefined ? retry : retry === undefined ? due : Math.min(due, retry);
       if (wake !== undefined && wake <= now) {
-        await this.#fire();
+        // Due work the store would not process (a row it reports but keeps): do not spin on it.
+        if ((await this.#fire()) === 0 && ((await this.#store.nextDueTime()) ?? Infinity) <= now)
+          await pause(10);
         continue;
       }
       const sleeper = this.#sleepers.reduce<number | undefined>(
@@ -118,11 +120,17 @@ export class TimeSkipper {
     }
   }
 
-  /** Processes everything due now and wakes the pollers. */
-  async #fire(): Promise<void> {
-    while ((await this.#store.processDueTimers(BATCH)) >= BATCH) {}
+  /** Processes everything due now and wakes the pollers; returns how many items were processed. */
+  async #fire(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.#store.processDueTimers(BATCH);
+      total += n;
+      if (n < BATCH) break;
+    }
     this.#q.bump();
     for (const queue of this.#queues) this.#store.pokePollers(queue);
+    return total;
   }
 
   #resolveSleepers(now: number): boolean {
@@ -161,6 +169,10 @@ export async function waitForIdle(q: Quiescence, store: TrackedStore, signal: Ab
 
 function tornDown(): Error {
   return new TestEnvironmentError('env.sleep(): the test environment was torn down while sleeping');
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** A promise that resolves when `signal` aborts (never rejects). */
