@@ -42,8 +42,9 @@ async function checkDense(store: HistoryStore, workflowId: string): Promise<void
 }
 
 /**
- * A driver with a crash point: when armed, the connection running the named statement is killed
- * from another connection just before the statement is sent.
+ * A driver with a crash point: when armed, the connection about to send SQL containing the named
+ * statement is killed from another connection just before it is sent (the store sends a
+ * transaction's writes together, so this is the round trip carrying the completion's events).
  */
 class CrashingDriver implements SqlDriver {
   readonly kind = 'postgres';
@@ -62,16 +63,23 @@ class CrashingDriver implements SqlDriver {
       fn({
         exec: (text) => c.exec(text),
         query: async (text, params) => {
-          if (this.armed > 0 && text.startsWith(this.crashBefore)) {
-            this.armed--;
-            this.fired++;
-            const { rows } = await c.query('SELECT pg_backend_pid() AS pid');
-            await this.killer.withClient((k) => k.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]));
-          }
+          await this.#maybeCrash(c, text);
           return c.query(text, params);
+        },
+        simple: async (text) => {
+          await this.#maybeCrash(c, text);
+          return c.simple(text);
         },
       }),
     );
+  }
+  async #maybeCrash(c: SqlClient, text: string): Promise<void> {
+    if (this.armed > 0 && text.includes(this.crashBefore)) {
+      this.armed--;
+      this.fired++;
+      const [rows] = await c.simple('SELECT pg_backend_pid() AS pid');
+      await this.killer.withClient((k) => k.query('SELECT pg_terminate_backend($1)', [rows![0]!.pid]));
+    }
   }
   listen(channel: string, cb: (payload: string) => void): Promise<void> {
     return this.inner.listen(channel, cb);
@@ -81,6 +89,9 @@ class CrashingDriver implements SqlDriver {
     await this.killer.close();
   }
 }
+
+/** The crash point: the write carrying a completion's events. */
+const eventInsert = (schema: string) => statements(schema).writeInsertEvents.split(' SELECT ')[0]!;
 
 describe('store faults on Postgres', () => {
   it('two claimers racing for the same tasks each get disjoint tasks, every task exactly once', async () => {
@@ -142,7 +153,7 @@ describe('store faults on Postgres', () => {
 
   it('a connection killed mid-transaction writes nothing; the retry on a new connection succeeds', async () => {
     const schema = useSchema();
-    const driver = new CrashingDriver(statements(schema).insertEventsPrefix);
+    const driver = new CrashingDriver(eventInsert(schema));
     const store = open(schema, driver);
     await store.startWorkflow({ workflowId: 'drop', workflowType: 't', taskQueue: 'q', input: [] });
     const [t] = await store.claimWorkflowTasks({ taskQueue: 'q', owner: 'w', leaseMs: 10_000 });
@@ -155,7 +166,7 @@ describe('store faults on Postgres', () => {
 
   it('when every attempt loses its connection the caller gets a retryable error and nothing is written', async () => {
     const schema = useSchema();
-    const driver = new CrashingDriver(statements(schema).insertEventsPrefix);
+    const driver = new CrashingDriver(eventInsert(schema));
     const store = open(schema, driver);
     await store.startWorkflow({ workflowId: 'drop2', workflowType: 't', taskQueue: 'q', input: [] });
     const [t] = await store.claimWorkflowTasks({ taskQueue: 'q', owner: 'w', leaseMs: 10_000 });

@@ -2,18 +2,23 @@
  * The Postgres backend (also on PGlite): transactions with SQLSTATE-classified retries, SKIP LOCKED
  * claims, LISTEN/NOTIFY wake-ups, run listing and retention.
  */
+
+import { encodeEvent } from '../codec/index.ts';
 import type { StoreBackend } from '../store/backend.ts';
 import { Notifier } from '../store/notifier.ts';
 import type { StoreTx, TaskRecord } from '../store/records.ts';
 import { decodeCursor, encodeCursor, toRunInfo } from '../store/run-info.ts';
 import type { Clock, ListRunsFilter, RunPage } from '../store/types.ts';
-import type { SqlDriver } from './driver.ts';
+import { type SqlDriver, toBytea } from './driver.ts';
 import { classifyPgError, toStoreError } from './errors.ts';
 import { channelOf } from './ident.ts';
+import type { SqlValue } from './literal.ts';
 import { migrate } from './migrations.ts';
-import { runFromRow, taskFromRow } from './rows.ts';
+import { pack, runFromRow } from './rows.ts';
 import { listRunsConditions, type Statements, statements } from './sql.ts';
+import { TaskIdSource } from './task-ids.ts';
 import { PgTx } from './tx.ts';
+import type { Packer } from './writes.ts';
 
 /** Attempts per transaction when failures are retryable (lost connection, deadlock, serialization). */
 const MAX_ATTEMPTS = 4;
@@ -25,7 +30,14 @@ export interface PgBackendOptions {
   clock: Clock;
   /** LISTEN for other processes' notifications (default true). */
   listen?: boolean;
+  /** Most operations committed together in one transaction (default 64; 1 turns group commit off). */
+  batchOps?: number;
+  /** Transactions running batches at once (default 4 on Postgres, 1 on PGlite); keep below the pool size. */
+  concurrentBatches?: number;
 }
+
+const DEFAULT_BATCH_OPS = 64;
+const DEFAULT_CONCURRENT_BATCHES = 4;
 
 /** Storage on Postgres or PGlite. */
 export class PgBackend implements StoreBackend {
@@ -37,6 +49,9 @@ export class PgBackend implements StoreBackend {
   readonly #channel: string;
   readonly #listen: boolean;
   #ready: Promise<void> | undefined;
+  readonly #ids = new TaskIdSource();
+  readonly #packer: Packer;
+  readonly batching: { maxOps: number; maxConcurrent: number };
 
   constructor(opts: PgBackendOptions) {
     this.driver = opts.driver;
@@ -45,6 +60,16 @@ export class PgBackend implements StoreBackend {
     this.#sql = statements(opts.schema);
     this.#channel = channelOf(opts.schema);
     this.#listen = opts.listen ?? true;
+    const driver = opts.driver;
+    this.#packer = {
+      payload: (v) => pack(driver, v),
+      event: (e) => toBytea(driver, encodeEvent(e)),
+    };
+    this.batching = {
+      maxOps: opts.batchOps ?? DEFAULT_BATCH_OPS,
+      // PGlite is one connection: batches there only queue behind each other.
+      maxConcurrent: opts.concurrentBatches ?? (driver.kind === 'pglite' ? 1 : DEFAULT_CONCURRENT_BATCHES),
+    };
   }
 
   init(): Promise<void> {
@@ -65,16 +90,13 @@ export class PgBackend implements StoreBackend {
     for (let attempt = 1; ; attempt++) {
       try {
         const { result, topics } = await this.driver.withClient(async (c) => {
-          await c.query(this.#sql.begin);
+          const tx = new PgTx(c, this.#sql, this.#packer, this.#ids, this.clock.now());
           try {
-            const tx = new PgTx(c, this.#sql, this.driver, this.clock.now());
             const result = await fn(tx);
-            const topics = [...tx.topics];
-            if (topics.length > 0) await c.exec(this.#sql.notifyAndCommit(this.#channel, topics));
-            else await c.query(this.#sql.commit);
-            return { result, topics };
+            await tx.commit(this.#channel);
+            return { result, topics: [...tx.topics] };
           } catch (err) {
-            await c.query(this.#sql.rollback).catch(() => undefined);
+            if (tx.begun) await c.query(this.#sql.rollback).catch(() => undefined);
             throw err;
           }
         });
@@ -95,19 +117,23 @@ export class PgBackend implements StoreBackend {
     now: number,
     max: number,
   ): Promise<TaskRecord[]> {
-    const { rows } = await (tx as PgTx).q(this.#sql.lockClaimable, [kind, taskQueue, now, max]);
-    return rows.map(taskFromRow);
+    const pgTx = tx as PgTx;
+    const taken = pgTx.takeClaimed(kind, taskQueue, max);
+    if (taken) return taken;
+    const rows = await pgTx.q(this.#sql.lockClaimable, [kind, taskQueue, now, max]);
+    return rows.map((r) => pgTx.lockedTask(r));
   }
 
   async lockDue(tx: StoreTx, now: number, max: number): Promise<TaskRecord[]> {
-    const { rows } = await (tx as PgTx).q(this.#sql.lockDue, [now, max]);
-    return rows.map(taskFromRow);
+    const pgTx = tx as PgTx;
+    const rows = await pgTx.q(this.#sql.lockDue, [now, max]);
+    return rows.map((r) => pgTx.lockedTask(r));
   }
 
   async nextDueTime(): Promise<number | undefined> {
     return this.transaction(async (tx) => {
-      const { rows } = await (tx as PgTx).q(this.#sql.nextDue);
-      const due = rows[0]?.due;
+      const [row] = await (tx as PgTx).q(this.#sql.nextDue);
+      const due = row?.due;
       return due === null || due === undefined ? undefined : Number(due);
     });
   }
@@ -142,7 +168,7 @@ export class PgBackend implements StoreBackend {
       (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
       this.#sql.listRunsTail(params.length);
     return this.transaction(async (tx) => {
-      const { rows } = await (tx as PgTx).q(text, params);
+      const rows = await (tx as PgTx).q(text, params as SqlValue[]);
       const runs = rows.map(runFromRow);
       const page = runs.slice(0, limit);
       const out: RunPage = { runs: page.map(toRunInfo) };
@@ -156,9 +182,9 @@ export class PgBackend implements StoreBackend {
     const s = this.#sql;
     return this.transaction(async (tx) => {
       const q = (tx as PgTx).q.bind(tx);
-      const { rows } = await q(s.lockClosedBatch, [closedBefore, batchSize]);
+      const rows = await q(s.lockClosedBatch, [closedBefore, batchSize]);
       if (rows.length === 0) return 0;
-      const ids = [rows.map((r) => r.workflow_id), rows.map((r) => r.run_id)];
+      const ids = [rows.map((r) => r.workflow_id as string), rows.map((r) => r.run_id as string)];
       for (const stmt of [
         s.deleteBatchEvents,
         s.deleteBatchTasks,

@@ -9,6 +9,11 @@ import pg from 'pg';
 export interface SqlClient {
   query(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   exec(text: string): Promise<void>;
+  /**
+   * Sends several `;`-separated statements without parameters in one round trip (simple protocol);
+   * resolves with each statement's rows, in order.
+   */
+  simple(text: string): Promise<Record<string, unknown>[][]>;
 }
 
 /** A source of connections plus LISTEN. */
@@ -51,6 +56,10 @@ export class PgDriver implements SqlDriver {
       query: (text, params) => c.query(text, params as unknown[]),
       exec: async (text) => {
         await c.query(text);
+      },
+      simple: async (text) => {
+        const r = (await c.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
+        return (Array.isArray(r) ? r : [r]).map((x) => x.rows);
       },
     };
     try {
@@ -114,6 +123,7 @@ export class PgliteDriver implements SqlDriver {
       exec: async (text) => {
         await this.#db.exec(text);
       },
+      simple: async (text) => (await this.#db.exec(text)).map((r) => r.rows as Record<string, unknown>[]),
     };
     const run = () => fn(client);
     const next = this.#queue.then(run, run);

@@ -35,6 +35,10 @@ export interface PostgresStoreOptions {
   random?: () => number;
   /** LISTEN for notifications from other processes (default true). */
   listen?: boolean;
+  /** Group commit: most operations per transaction (default 64; 1 turns it off). */
+  batchOps?: number;
+  /** Group commit: transactions running batches at once (default 4 on Postgres, 1 on PGlite). */
+  concurrentBatches?: number;
 }
 
 /** A store over an existing driver (a `PgDriver` or `PgliteDriver`). Call `init()` before use. */
@@ -44,6 +48,8 @@ export function createPostgresStore(opts: PostgresStoreOptions): HistoryStore {
     schema: checkSchemaName(opts.schema ?? DEFAULT_SCHEMA),
     clock: opts.clock ?? { now: () => Date.now() },
     ...(opts.listen !== undefined && { listen: opts.listen }),
+    ...(opts.batchOps !== undefined && { batchOps: opts.batchOps }),
+    ...(opts.concurrentBatches !== undefined && { concurrentBatches: opts.concurrentBatches }),
   });
   return new TxHistoryStore(backend, opts.random ? { random: opts.random } : {});
 }

@@ -70,6 +70,37 @@ export function statements(schema: string) {
     listRunsPrefix: `SELECT data FROM ${s}.runs`,
     listRunsTail: (p: number) => ` ORDER BY start_time DESC, run_id DESC LIMIT $${p}`,
 
+    // Hot paths: the read phase of a transaction (locks taken task first, then run, each in key
+    // order, so concurrent batches queue instead of deadlocking) and its coalesced write phase.
+    lockTasks: `SELECT ${TASK_COLS} FROM ${s}.tasks WHERE task_id = ANY($1::bigint[]) ORDER BY task_id FOR UPDATE`,
+    lockRuns: `SELECT ${RUN_COLS} FROM ${s}.runs WHERE (workflow_id, run_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY workflow_id, run_id FOR UPDATE`,
+    /** Claims never wait for a run another transaction holds: that task is left for the next poll. */
+    lockRunsSkipLocked: `SELECT ${RUN_COLS} FROM ${s}.runs WHERE (workflow_id, run_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY workflow_id, run_id FOR UPDATE SKIP LOCKED`,
+    runsExist: `SELECT workflow_id, run_id FROM ${s}.runs WHERE (workflow_id, run_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+    /** $1: workflow ids, sorted (rows are locked in that order). */
+    lockLatestRuns: `SELECT r.${RUN_COLS} FROM unnest($1::text[]) WITH ORDINALITY AS w(id, n) CROSS JOIN LATERAL (SELECT ${RUN_COLS} FROM ${s}.runs WHERE workflow_id = w.id ORDER BY seq DESC LIMIT 1 FOR UPDATE) r ORDER BY w.n`,
+    childrenOfRuns: `SELECT ${RUN_COLS} FROM ${s}.runs WHERE (parent_workflow_id, parent_run_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND status = 'running'`,
+    requestsOfRuns: `SELECT kind, state, data FROM ${s}.requests WHERE (workflow_id, run_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY seq`,
+    /** Events of several runs: $1 workflow ids, $2 run ids, $3 first event id of each. */
+    readEventsOfRuns: `SELECT e.workflow_id, e.run_id, e.data FROM unnest($1::text[], $2::text[], $3::int[]) AS r(workflow_id, run_id, from_id) JOIN ${s}.events e ON e.workflow_id = r.workflow_id AND e.run_id = r.run_id AND e.event_id >= r.from_id ORDER BY e.workflow_id, e.run_id, e.event_id`,
+    /** A block of task ids ($1: how many); inserts name their ids, so writes need no RETURNING. */
+    taskIds: `SELECT nextval(pg_get_serial_sequence(${quoteLiteral(`${s}.tasks`)}, 'task_id')) AS id FROM generate_series(1, $1)`,
+
+    writeDeleteRunTasks: `DELETE FROM ${s}.tasks WHERE (workflow_id, run_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+    writeDeleteTasks: `DELETE FROM ${s}.tasks WHERE task_id = ANY($1::bigint[])`,
+    writeDeleteRequests: `DELETE FROM ${s}.requests WHERE (workflow_id, run_id, request_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`,
+    writeInsertRuns: `INSERT INTO ${s}.runs (workflow_id, run_id, workflow_type, task_queue, status, start_time, close_time, next_event_id, blocked, parent_workflow_id, parent_run_id, data) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::int[], $9::boolean[], $10::text[], $11::text[], $12::bytea[])`,
+    writeUpdateRuns: `UPDATE ${s}.runs r SET status = u.status, close_time = u.close_time, next_event_id = u.next_event_id, blocked = u.blocked, data = u.data FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[], $6::boolean[], $7::bytea[]) AS u(workflow_id, run_id, status, close_time, next_event_id, blocked, data) WHERE r.workflow_id = u.workflow_id AND r.run_id = u.run_id`,
+    writeInsertEvents: `INSERT INTO ${s}.events (workflow_id, run_id, event_id, event_type, event_time, data) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::bigint[], $6::bytea[])`,
+    /** In argument order: buffered events are replayed by id. */
+    writeInsertBuffered: `INSERT INTO ${s}.buffered (workflow_id, run_id, data) SELECT w, r, d FROM unnest($1::text[], $2::text[], $3::bytea[]) WITH ORDINALITY AS u(w, r, d, n) ORDER BY n`,
+    writeInsertTasks: `INSERT INTO ${s}.tasks (task_id, kind, task_queue, workflow_id, run_id, visible_at, deadline_at, lease_owner, lease_token, lease_expires_at, attempt, ref_event_id, data) OVERRIDING SYSTEM VALUE SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::text[], $10::bigint[], $11::int[], $12::int[], $13::bytea[])`,
+    writeUpdateTasks: `UPDATE ${s}.tasks t SET visible_at = u.visible_at, deadline_at = u.deadline_at, lease_owner = u.lease_owner, lease_token = u.lease_token, lease_expires_at = u.lease_expires_at, attempt = u.attempt, ref_event_id = u.ref_event_id, data = u.data FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::int[], $9::bytea[]) AS u(task_id, visible_at, deadline_at, lease_owner, lease_token, lease_expires_at, attempt, ref_event_id, data) WHERE t.task_id = u.task_id`,
+    /** In argument order: requests are listed by insertion. */
+    writeInsertRequests: `INSERT INTO ${s}.requests (workflow_id, run_id, request_id, kind, state, data) SELECT w, r, q, k, st, d FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[]) WITH ORDINALITY AS u(w, r, q, k, st, d, n) ORDER BY n`,
+    writeUpdateRequests: `UPDATE ${s}.requests q SET state = u.state, data = u.data FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[]) AS u(workflow_id, run_id, request_id, state, data) WHERE q.workflow_id = u.workflow_id AND q.run_id = u.run_id AND q.request_id = u.request_id`,
+    notify: `SELECT pg_notify($1, $2)`,
+
     lockClosedBatch: `SELECT workflow_id, run_id FROM ${s}.runs WHERE status <> 'running' AND close_time < $1 ORDER BY close_time LIMIT $2 FOR UPDATE SKIP LOCKED`,
     deleteBatchEvents: `DELETE FROM ${s}.events WHERE (workflow_id, run_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
     deleteBatchTasks: `DELETE FROM ${s}.tasks WHERE (workflow_id, run_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,

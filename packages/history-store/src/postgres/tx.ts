@@ -1,22 +1,35 @@
-/** {@link StoreTx} on one Postgres (or PGlite) connection inside BEGIN … COMMIT. */
+/**
+ * {@link StoreTx} on one Postgres (or PGlite) connection, built for few round trips:
+ * - rows the transaction locked or wrote are cached, so the logic reading them again costs nothing;
+ *   `prefetch` locks every row an operation (or a batch of them) needs in one round trip;
+ * - writes are coalesced in a {@link WriteSet} and travel with the next read, or with NOTIFY and
+ *   COMMIT, so a read always sees the transaction's own writes;
+ * - BEGIN goes with the first statement. Everything is sent with the simple protocol (values bound
+ *   as literals by literal.ts), which is what lets several statements share one round trip.
+ */
 import type { HistoryEvent, NewEvent } from '../events/events.ts';
-import type { NewTask, RequestRecord, RunRecord, StoreTx, TaskKind, TaskRecord } from '../store/records.ts';
+import type {
+  NewTask,
+  PrefetchSpec,
+  RequestRecord,
+  RunRecord,
+  StoreTx,
+  TaskKind,
+  TaskRecord,
+} from '../store/records.ts';
 import type { RunRef } from '../store/types.ts';
-import type { SqlClient, SqlDriver } from './driver.ts';
-import {
-  bufferedFromRow,
-  eventFromRow,
-  eventParams,
-  pack,
-  requestFromRow,
-  runFromRow,
-  runParams,
-  runUpdateParams,
-  taskFromRow,
-  taskInsertParams,
-  taskUpdateParams,
-} from './rows.ts';
-import { type Statements, valuesList } from './sql.ts';
+import { keyOf, TxCache } from './cache.ts';
+import type { SqlClient } from './driver.ts';
+import { bind, type SqlValue } from './literal.ts';
+import { claimKey, prefetch, refColumns, uniqueRefs } from './prefetch.ts';
+import { bufferedFromRow, eventFromRow, requestFromRow, runFromRow, taskFromRow } from './rows.ts';
+import type { Statements } from './sql.ts';
+import type { TaskIdSource } from './task-ids.ts';
+import { type Packer, WriteSet } from './writes.ts';
+
+type Row = Record<string, unknown>;
+
+const copy = <T>(v: T): T => structuredClone(v);
 
 /** One transaction's view of the store. */
 export class PgTx implements StoreTx {
@@ -24,18 +37,97 @@ export class PgTx implements StoreTx {
   readonly topics = new Set<string>();
   readonly #c: SqlClient;
   readonly #sql: Statements;
-  readonly #d: SqlDriver;
+  readonly #ids: TaskIdSource;
+  readonly #w: WriteSet;
+  #begun = false;
+  readonly #cache = new TxCache();
 
-  constructor(client: SqlClient, sql: Statements, driver: SqlDriver, now: number) {
+  constructor(client: SqlClient, sql: Statements, packer: Packer, ids: TaskIdSource, now: number) {
     this.#c = client;
     this.#sql = sql;
-    this.#d = driver;
+    this.#ids = ids;
+    this.#w = new WriteSet(packer);
     this.now = now;
   }
 
-  /** Runs a statement on the transaction's connection. */
-  q(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }> {
-    return this.#c.query(text, params);
+  /** True once anything was sent (the connection is inside BEGIN). */
+  get begun(): boolean {
+    return this.#begun;
+  }
+
+  /** Runs statements after the pending writes (and BEGIN), in one round trip; their results in order. */
+  async read(statements: string[]): Promise<Row[][]> {
+    const head = this.#begun ? [] : ['BEGIN'];
+    this.#begun = true;
+    head.push(...this.#w.drain(this.#sql));
+    const results = await this.#c.simple([...head, ...statements].join(';\n'));
+    return results.slice(head.length);
+  }
+
+  /** One statement with parameters, after the pending writes. */
+  async q(statement: string, params: SqlValue[] = []): Promise<Row[]> {
+    const [rows] = await this.read([bind(statement, params)]);
+    return rows ?? [];
+  }
+
+  /** The write phase: pending writes, notifications and COMMIT in one round trip. */
+  async commit(channel: string): Promise<void> {
+    if (!this.#begun && this.#w.empty && this.topics.size === 0) return;
+    const parts = this.#begun ? [] : ['BEGIN'];
+    this.#begun = true;
+    parts.push(...this.#w.drain(this.#sql));
+    for (const t of this.topics) parts.push(bind(this.#sql.notify, [channel, t]));
+    parts.push('COMMIT');
+    await this.#c.simple(parts.join(';\n'));
+  }
+
+  prefetch(spec: PrefetchSpec): Promise<void> {
+    return prefetch((stmts) => this.read(stmts), this.#sql, this.#cache, spec, this.now);
+  }
+
+  /**
+   * Claimable rows of a kind and queue taken ahead by `prefetch`, up to `max`, or undefined when none
+   * were. Rows this transaction changed since (deleted, leased) are left out.
+   */
+  takeClaimed(kind: string, taskQueue: string, max: number): TaskRecord[] | undefined {
+    const rows = this.#cache.claimed.get(claimKey(kind, taskQueue));
+    if (!rows) return undefined;
+    const out: TaskRecord[] = [];
+    while (out.length < max && rows.length > 0) {
+      const cur = this.#cache.tasks.get(rows.shift()!.taskId)?.rec;
+      if (cur?.visibleAt !== undefined && cur.visibleAt <= this.now) out.push(copy(cur));
+    }
+    return out;
+  }
+
+  /**
+   * Locks runs without waiting for other transactions: `busy` runs are held elsewhere, `missing` runs
+   * do not exist (keys as in cache.ts).
+   */
+  async lockRunsNoWait(refs: RunRef[]): Promise<{ missing: Set<string>; busy: Set<string> }> {
+    const c = this.#cache;
+    const want = uniqueRefs(refs).filter(
+      (r) => !c.runs.get(keyOf(r))?.locked && !c.busy.has(keyOf(r)) && !c.missing.has(keyOf(r)),
+    );
+    if (want.length > 0) {
+      const cols = refColumns(want);
+      const [locked = [], exist = []] = await this.read([
+        bind(this.#sql.lockRunsSkipLocked, cols),
+        bind(this.#sql.runsExist, cols),
+      ]);
+      for (const r of locked) c.run(runFromRow(r), true);
+      const present = new Set(exist.map((r) => `${r.workflow_id}\u0000${r.run_id}`));
+      for (const r of want) {
+        const k = keyOf(r);
+        if (!present.has(k)) c.missing.add(k);
+        else if (!c.runs.get(k)?.locked) c.busy.add(k);
+      }
+    }
+    const keys = refs.map(keyOf);
+    return {
+      missing: new Set(keys.filter((k) => c.missing.has(k))),
+      busy: new Set(keys.filter((k) => c.busy.has(k))),
+    };
   }
 
   async getRun(
@@ -44,114 +136,182 @@ export class PgTx implements StoreTx {
     forUpdate: boolean,
   ): Promise<RunRecord | undefined> {
     const s = this.#sql;
-    const { rows } =
-      runId === undefined
-        ? await this.q(forUpdate ? s.runLatestForUpdate : s.runLatest, [workflowId])
-        : await this.q(forUpdate ? s.runByIdForUpdate : s.runById, [workflowId, runId]);
-    return rows[0] && runFromRow(rows[0]);
+    if (runId === undefined) {
+      const l = this.#cache.latest.get(workflowId);
+      if (l && (l.locked || !forUpdate)) return l.key === undefined ? undefined : this.#runCopy(l.key);
+      const [row] = await this.q(forUpdate ? s.runLatestForUpdate : s.runLatest, [workflowId]);
+      const run = row && runFromRow(row);
+      if (run) this.#cache.run(run, forUpdate);
+      this.#cache.latest.set(workflowId, { key: run && keyOf(run), locked: forUpdate });
+      return run && copy(run);
+    }
+    const key = keyOf({ workflowId, runId });
+    const hit = this.#cache.runs.get(key);
+    if (hit && (hit.locked || !forUpdate)) return this.#runCopy(key);
+    const [row] = await this.q(forUpdate ? s.runByIdForUpdate : s.runById, [workflowId, runId]);
+    const run = row && runFromRow(row);
+    if (run) this.#cache.run(run, forUpdate);
+    else this.#cache.runs.set(key, { rec: undefined, locked: forUpdate });
+    return run && copy(run);
+  }
+
+  #runCopy(key: string): RunRecord | undefined {
+    const rec = this.#cache.runs.get(key)?.rec;
+    return rec && copy(rec);
   }
 
   async insertRun(run: RunRecord): Promise<void> {
-    await this.q(this.#sql.insertRun, runParams(this.#d, run));
+    const key = keyOf(run);
+    this.#cache.runs.set(key, { rec: copy(run), locked: true });
+    this.#cache.latest.set(run.workflowId, { key, locked: true });
+    if (run.parent) this.#cache.children.get(keyOf(run.parent))?.add(key);
+    this.#w.insertRun(run);
   }
 
   async updateRun(run: RunRecord): Promise<void> {
-    await this.q(this.#sql.updateRun, runUpdateParams(this.#d, run));
+    const key = keyOf(run);
+    this.#cache.runs.set(key, { rec: copy(run), locked: this.#cache.runs.get(key)?.locked ?? false });
+    this.#w.updateRun(run);
   }
 
   async openChildren(parent: RunRef): Promise<RunRecord[]> {
-    const { rows } = await this.q(this.#sql.openChildren, [parent.workflowId, parent.runId]);
-    return rows.map(runFromRow);
+    if (!this.#cache.children.has(keyOf(parent))) await this.prefetch({ children: [parent] });
+    const out: RunRecord[] = [];
+    for (const k of this.#cache.children.get(keyOf(parent)) ?? []) {
+      const rec = this.#cache.runs.get(k)?.rec;
+      if (rec?.status === 'running') out.push(copy(rec));
+    }
+    return out;
   }
 
   async appendEvents(ref: RunRef, events: HistoryEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    await this.q(
-      this.#sql.insertEventsPrefix + valuesList(events.length, 6),
-      eventParams(this.#d, ref, events),
-    );
+    this.#cache.appended(ref, events);
+    this.#w.appendEvents(ref, events);
   }
 
   async readEvents(ref: RunRef, fromEventId: number): Promise<HistoryEvent[]> {
-    const { rows } = await this.q(this.#sql.readEvents, [ref.workflowId, ref.runId, fromEventId]);
+    const cached = this.#cache.history(ref, fromEventId);
+    if (cached) return cached;
+    const rows = await this.q(this.#sql.readEvents, [ref.workflowId, ref.runId, fromEventId]);
     return rows.map(eventFromRow);
   }
 
+  async readEventsMany(all: { ref: RunRef; fromEventId: number }[]): Promise<HistoryEvent[][]> {
+    const hits = all.map((r) => this.#cache.history(r.ref, r.fromEventId));
+    const reads = all.filter((_, i) => hits[i] === undefined);
+    if (reads.length === 0) return hits as HistoryEvent[][];
+    const rows = await this.q(this.#sql.readEventsOfRuns, [
+      reads.map((r) => r.ref.workflowId),
+      reads.map((r) => r.ref.runId),
+      reads.map((r) => r.fromEventId),
+    ]);
+    const byRun = new Map<string, HistoryEvent[]>();
+    for (const row of rows) {
+      const k = `${row.workflow_id}\u0000${row.run_id}`;
+      const list = byRun.get(k) ?? [];
+      byRun.set(k, list);
+      list.push(eventFromRow(row));
+    }
+    return all.map((r, i) => hits[i] ?? byRun.get(keyOf(r.ref)) ?? []);
+  }
+
   async bufferEvents(ref: RunRef, events: NewEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    const params = events.flatMap((e) => [ref.workflowId, ref.runId, pack(this.#d, e)]);
-    await this.q(this.#sql.insertBufferedPrefix + valuesList(events.length, 3), params);
+    this.#w.bufferEvents(ref, events);
   }
 
   async takeBuffered(ref: RunRef): Promise<NewEvent[]> {
-    const { rows } = await this.q(this.#sql.takeBuffered, [ref.workflowId, ref.runId]);
+    const rows = await this.q(this.#sql.takeBuffered, [ref.workflowId, ref.runId]);
     return rows.sort((a, b) => Number(a.id) - Number(b.id)).map(bufferedFromRow);
   }
 
   async insertTask(task: NewTask): Promise<string> {
-    const { rows } = await this.q(this.#sql.insertTask, taskInsertParams(this.#d, task));
-    return String(rows[0]!.task_id);
+    const taskId = await this.#ids.next((n) => this.q(this.#sql.taskIds, [n]));
+    const rec: TaskRecord = { ...task, taskId };
+    this.#cache.tasks.set(taskId, { rec: copy(rec), locked: true });
+    this.#w.insertTask(rec);
+    return taskId;
   }
 
   async getTask(taskId: string, forUpdate: boolean): Promise<TaskRecord | undefined> {
     if (!/^\d+$/.test(taskId)) return undefined;
-    const { rows } = await this.q(forUpdate ? this.#sql.taskByIdForUpdate : this.#sql.taskById, [taskId]);
-    return rows[0] && taskFromRow(rows[0]);
+    const hit = this.#cache.tasks.get(taskId);
+    if (hit && (hit.locked || !forUpdate)) return hit.rec && copy(hit.rec);
+    const [row] = await this.q(forUpdate ? this.#sql.taskByIdForUpdate : this.#sql.taskById, [taskId]);
+    const task = row && taskFromRow(row);
+    if (task) this.#cache.task(task, forUpdate);
+    else this.#cache.tasks.set(taskId, { rec: undefined, locked: forUpdate });
+    return task && copy(task);
   }
 
   async findTask(ref: RunRef, kind: TaskKind, refEventId: number): Promise<TaskRecord | undefined> {
-    const { rows } = await this.q(this.#sql.findTask, [ref.workflowId, ref.runId, kind, refEventId]);
-    return rows[0] && taskFromRow(rows[0]);
+    const [row] = await this.q(this.#sql.findTask, [ref.workflowId, ref.runId, kind, refEventId]);
+    const task = row && taskFromRow(row);
+    if (task) this.#cache.task(task, true);
+    return task && copy(task);
   }
 
   async updateTask(task: TaskRecord): Promise<void> {
-    await this.q(this.#sql.updateTask, taskUpdateParams(this.#d, task));
+    this.#cache.tasks.set(task.taskId, {
+      rec: copy(task),
+      locked: this.#cache.tasks.get(task.taskId)?.locked ?? false,
+    });
+    this.#w.updateTask(task);
   }
 
   async deleteTask(taskId: string): Promise<void> {
-    await this.q(this.#sql.deleteTask, [taskId]);
+    this.#cache.tasks.set(taskId, { rec: undefined, locked: true });
+    this.#w.deleteTask(taskId);
   }
 
   async deleteRunTasks(ref: RunRef): Promise<void> {
-    await this.q(this.#sql.deleteRunTasks, [ref.workflowId, ref.runId]);
+    for (const [id, c] of this.#cache.tasks) {
+      if (c.rec?.workflowId === ref.workflowId && c.rec.runId === ref.runId) {
+        this.#cache.tasks.set(id, { rec: undefined, locked: true });
+      }
+    }
+    this.#w.deleteRunTasks(ref);
   }
 
   async insertRequest(req: RequestRecord): Promise<void> {
-    await this.q(this.#sql.insertRequest, [
-      req.workflowId,
-      req.runId,
-      req.requestId,
-      req.kind,
-      req.state,
-      pack(this.#d, req),
-    ]);
+    this.#cache.requests.get(keyOf(req))?.set(req.requestId, copy(req));
+    this.#w.insertRequest(req);
   }
 
   async getRequest(ref: RunRef, requestId: string): Promise<RequestRecord | undefined> {
-    const { rows } = await this.q(this.#sql.getRequest, [ref.workflowId, ref.runId, requestId]);
-    return rows[0] && requestFromRow(rows[0]);
+    const cached = this.#cache.requests.get(keyOf(ref));
+    if (cached) {
+      const r = cached.get(requestId);
+      return r && copy(r);
+    }
+    const [row] = await this.q(this.#sql.getRequest, [ref.workflowId, ref.runId, requestId]);
+    return row && requestFromRow(row);
   }
 
   async updateRequest(req: RequestRecord): Promise<void> {
-    await this.q(this.#sql.updateRequest, [
-      req.workflowId,
-      req.runId,
-      req.requestId,
-      req.state,
-      pack(this.#d, req),
-    ]);
+    this.#cache.requests.get(keyOf(req))?.set(req.requestId, copy(req));
+    this.#w.updateRequest(req);
   }
 
   async deleteRequest(ref: RunRef, requestId: string): Promise<void> {
-    await this.q(this.#sql.deleteRequest, [ref.workflowId, ref.runId, requestId]);
+    this.#cache.requests.get(keyOf(ref))?.delete(requestId);
+    this.#w.deleteRequest(ref, requestId);
   }
 
   async listRequests(ref: RunRef, states: RequestRecord['state'][]): Promise<RequestRecord[]> {
-    const { rows } = await this.q(this.#sql.listRequests, [ref.workflowId, ref.runId, states]);
+    const cached = this.#cache.requests.get(keyOf(ref));
+    if (cached) return [...cached.values()].filter((r) => states.includes(r.state)).map(copy);
+    const rows = await this.q(this.#sql.listRequests, [ref.workflowId, ref.runId, states]);
     return rows.map(requestFromRow);
   }
 
   notify(topic: string): void {
     this.topics.add(topic);
+  }
+
+  /** Decodes a task row the backend read (claims, due rows) and caches it as locked. */
+  lockedTask(row: Row): TaskRecord {
+    const task = taskFromRow(row);
+    this.#cache.task(task, true);
+    return copy(task);
   }
 }

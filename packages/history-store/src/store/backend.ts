@@ -8,6 +8,11 @@ export interface StoreBackend {
   readonly clock: Clock;
   /** Wakes waiters after commits (and, on Postgres, on NOTIFY from other processes). */
   readonly notifier: Notifier;
+  /**
+   * Group commit (see batcher.ts): most operations per transaction and transactions at once. Absent:
+   * every operation gets its own transaction, one at a time per call.
+   */
+  readonly batching?: { maxOps: number; maxConcurrent: number };
   init(): Promise<void>;
   close(): Promise<void>;
   /**

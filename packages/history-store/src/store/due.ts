@@ -2,8 +2,52 @@
 import type { FailureInfo } from '../events/failure.ts';
 import { failAttempt } from './activity.ts';
 import { deliverEvents } from './append.ts';
+import type { StoreBackend } from './backend.ts';
+import type { Batcher } from './batcher.ts';
 import { timeOutRun } from './close.ts';
 import type { ActivityData, StoreTx, TaskRecord, TimerData } from './records.ts';
+
+/** Due rows handled per transaction. */
+const DUE_BATCH = 200;
+
+/**
+ * Fires up to `max` due rows, up to {@link DUE_BATCH} per transaction: the rows are taken with SKIP
+ * LOCKED (so many workers share the work), their runs are locked in one statement, and each row is
+ * handled by the shared logic. If a batch fails, its rows are retried one per transaction so a single
+ * bad row cannot hold back the others.
+ */
+export async function processDueTimers(
+  b: StoreBackend,
+  ops: Batcher,
+  max: number,
+  random?: () => number,
+): Promise<number> {
+  let done = 0;
+  let per = DUE_BATCH;
+  while (done < max) {
+    const limit = Math.min(per, max - done);
+    let n: number;
+    try {
+      n = await ops.run({
+        alone: true,
+        run: async (tx) => {
+          const rows = await b.lockDue(tx, tx.now, limit);
+          await tx.prefetch?.({ runs: rows });
+          for (const row of rows) await processDueTask(tx, row, random);
+          return rows.length;
+        },
+      });
+    } catch (err) {
+      if (per === 1) throw err;
+      per = 1;
+      continue;
+    }
+    if (n === 0) break;
+    done += n;
+    if (n < limit) break;
+  }
+  return done;
+}
 
 /** Acts on one due task row the backend locked. `random` feeds retry jitter. */
 export async function processDueTask(tx: StoreTx, row: TaskRecord, random?: () => number): Promise<void> {

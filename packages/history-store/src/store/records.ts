@@ -108,6 +108,39 @@ export interface RequestRecord extends RunRef {
 }
 
 /**
+ * Rows an operation is about to need, so a backend can lock and load them in one round trip before the
+ * logic runs (the logic then reads them as usual). Locks are taken tasks first, then runs, each in key
+ * order. A backend may ignore it: the logic is correct without it, only slower.
+ */
+export interface PrefetchSpec {
+  /** Task rows, locked. */
+  tasks?: string[];
+  /** Runs, locked. */
+  runs?: RunRef[];
+  /** The latest run of each workflow id, locked. */
+  latest?: string[];
+  /** Running children of these runs (read, not locked, as `openChildren` does). */
+  children?: RunRef[];
+  /** All queries and updates of these runs. */
+  requests?: RunRef[];
+  /**
+   * Claims about to be made: the backend may take the claimable rows of every claim in the batch at
+   * once, lock their runs without waiting and read their histories, then hand the rows out when the
+   * claim asks (`StoreBackend.lockClaimable`).
+   */
+  claims?: ClaimSpec[];
+}
+
+/** A claim announced in a {@link PrefetchSpec}. */
+export interface ClaimSpec {
+  kind: 'workflow' | 'activity';
+  taskQueue: string;
+  max: number;
+  /** For workflow claims: history the claimer already holds, per run id. */
+  knownHistory?: ReadonlyMap<string, number>;
+}
+
+/**
  * One transaction. Every method runs inside it; the backend commits when the logic returns and rolls
  * everything back when it throws. Methods that take `forUpdate` lock the row until commit.
  */
@@ -140,6 +173,15 @@ export interface StoreTx {
   listRequests(ref: RunRef, states: RequestRecord['state'][]): Promise<RequestRecord[]>;
   /** Wakes waiters on a topic after commit (see `topics`). */
   notify(topic: string): void;
+  /** Optional: loads and locks what the next operations need in one go (see {@link PrefetchSpec}). */
+  prefetch?(spec: PrefetchSpec): Promise<void>;
+  /** Optional: `readEvents` for several runs at once, results in the order asked. */
+  readEventsMany?(reads: { ref: RunRef; fromEventId: number }[]): Promise<HistoryEvent[][]>;
+  /**
+   * Optional: locks runs without waiting for other transactions. `busy` runs are held elsewhere (leave
+   * their tasks for a later claim), `missing` runs do not exist. Keys are `workflowId\0runId`.
+   */
+  lockRunsNoWait?(refs: RunRef[]): Promise<{ missing: Set<string>; busy: Set<string> }>;
 }
 
 /** Notification topics. */

@@ -4,14 +4,16 @@
  * the same by construction.
  */
 import { randomUUID } from 'node:crypto';
-import type { HistoryEvent } from '../events/events.ts';
+import { closingEventTypes, type HistoryEvent } from '../events/events.ts';
 import type { History } from '../file/types.ts';
-import { completeActivity, heartbeatActivity, leaseActivity, toActivityTask } from './activity.ts';
+import { completeActivity, heartbeatActivity } from './activity.ts';
 import { deliverEvents, ensureQueryTask, ensureWorkflowTask } from './append.ts';
 import type { StoreBackend } from './backend.ts';
+import { Batcher } from './batcher.ts';
+import { claimActivityOp, claimWorkflowOp } from './claims.ts';
 import { requestCancelRun, terminateRun } from './close.ts';
 import { checkIdReuse, createRun } from './create.ts';
-import { processDueTask } from './due.ts';
+import { processDueTimers } from './due.ts';
 import {
   InvalidRequestError,
   RunClosedError,
@@ -21,7 +23,7 @@ import {
   WorkflowRequestFailedError,
 } from './errors.ts';
 import { importRun } from './import.ts';
-import { type RequestRecord, type RunRecord, type StoreTx, topics } from './records.ts';
+import { type PrefetchSpec, type RequestRecord, type RunRecord, type StoreTx, topics } from './records.ts';
 import { toRunInfo } from './run-info.ts';
 import type {
   ActivityCompletionResult,
@@ -42,7 +44,7 @@ import type {
   WorkflowTaskCompletion,
   WorkflowTaskFailure,
 } from './types.ts';
-import { failWorkflowTask, prepareWorkflowTask } from './workflow-claim.ts';
+import { failWorkflowTask } from './workflow-claim.ts';
 import { completeWorkflowTask } from './workflow-complete.ts';
 
 /** How often waiters re-check state when no notification arrives (the polling fallback). */
@@ -58,10 +60,12 @@ export interface TxStoreOptions {
 /** A {@link HistoryStore} over any backend. */
 export class TxHistoryStore implements HistoryStore {
   readonly #b: StoreBackend;
+  readonly #ops: Batcher;
   readonly #random: (() => number) | undefined;
 
   constructor(backend: StoreBackend, options: TxStoreOptions = {}) {
     this.#b = backend;
+    this.#ops = new Batcher(backend);
     this.#random = options.random;
   }
 
@@ -81,45 +85,48 @@ export class TxHistoryStore implements HistoryStore {
     if (!req.workflowId || !req.workflowType || !req.taskQueue) {
       throw new InvalidRequestError('startWorkflow: workflowId, workflowType and taskQueue are required');
     }
-    return this.#b.transaction(async (tx) => {
-      const running = await checkIdReuse(tx, req.workflowId, req.idReusePolicy ?? 'allowDuplicate');
-      const signal = req.signal && {
-        eventType: 'WorkflowExecutionSignaled' as const,
-        signalName: req.signal.name,
-        input: req.signal.input,
-        ...(req.identity !== undefined && { identity: req.identity }),
-      };
-      if (running) {
-        if (!signal) {
-          throw new WorkflowAlreadyStartedError(
-            req.workflowId,
-            running.runId,
-            'a run with this id is running',
-          );
+    return this.#ops.run({
+      prefetch: { latest: [req.workflowId] },
+      run: async (tx) => {
+        const running = await checkIdReuse(tx, req.workflowId, req.idReusePolicy ?? 'allowDuplicate');
+        const signal = req.signal && {
+          eventType: 'WorkflowExecutionSignaled' as const,
+          signalName: req.signal.name,
+          input: req.signal.input,
+          ...(req.identity !== undefined && { identity: req.identity }),
+        };
+        if (running) {
+          if (!signal) {
+            throw new WorkflowAlreadyStartedError(
+              req.workflowId,
+              running.runId,
+              'a run with this id is running',
+            );
+          }
+          await deliverEvents(tx, running, [signal]);
+          return { runId: running.runId, started: false };
         }
-        await deliverEvents(tx, running, [signal]);
-        return { runId: running.runId, started: false };
-      }
-      const run = await createRun(tx, {
-        workflowId: req.workflowId,
-        workflowType: req.workflowType,
-        taskQueue: req.taskQueue,
-        input: req.input,
-        ...(req.runId !== undefined && { runId: req.runId }),
-        ...(req.randomnessSeed !== undefined && { randomnessSeed: req.randomnessSeed }),
-        ...(req.workflowRunTimeoutMs !== undefined && { workflowRunTimeoutMs: req.workflowRunTimeoutMs }),
-        ...(req.workflowExecutionTimeoutMs !== undefined && {
-          workflowExecutionTimeoutMs: req.workflowExecutionTimeoutMs,
-        }),
-        ...(req.identity !== undefined && { identity: req.identity }),
-      });
-      if (signal) await deliverEvents(tx, run, [signal]);
-      return { runId: run.runId, started: true };
+        const run = await createRun(tx, {
+          workflowId: req.workflowId,
+          workflowType: req.workflowType,
+          taskQueue: req.taskQueue,
+          input: req.input,
+          ...(req.runId !== undefined && { runId: req.runId }),
+          ...(req.randomnessSeed !== undefined && { randomnessSeed: req.randomnessSeed }),
+          ...(req.workflowRunTimeoutMs !== undefined && { workflowRunTimeoutMs: req.workflowRunTimeoutMs }),
+          ...(req.workflowExecutionTimeoutMs !== undefined && {
+            workflowExecutionTimeoutMs: req.workflowExecutionTimeoutMs,
+          }),
+          ...(req.identity !== undefined && { identity: req.identity }),
+        });
+        if (signal) await deliverEvents(tx, run, [signal]);
+        return { runId: run.runId, started: true };
+      },
     });
   }
 
   async describeRun(workflowId: string, runId?: string): Promise<RunInfo | undefined> {
-    const run = await this.#b.transaction((tx) => tx.getRun(workflowId, runId, false));
+    const run = await this.#ops.run({ run: (tx) => tx.getRun(workflowId, runId, false) });
     return run && toRunInfo(run);
   }
 
@@ -128,10 +135,12 @@ export class TxHistoryStore implements HistoryStore {
   }
 
   readHistory(workflowId: string, runId?: string, fromEventId = 1): Promise<HistoryEvent[]> {
-    return this.#b.transaction(async (tx) => {
-      const run = await tx.getRun(workflowId, runId, false);
-      if (!run) throw new RunNotFoundError(workflowId, runId);
-      return tx.readEvents(run, fromEventId);
+    return this.#ops.run({
+      run: async (tx) => {
+        const run = await tx.getRun(workflowId, runId, false);
+        if (!run) throw new RunNotFoundError(workflowId, runId);
+        return tx.readEvents(run, fromEventId);
+      },
     });
   }
 
@@ -139,33 +148,42 @@ export class TxHistoryStore implements HistoryStore {
     target: { workflowId: string; runId?: string },
     signal: { name: string; input: unknown[]; identity?: string; requestId?: string },
   ): Promise<void> {
-    return this.#b.transaction(async (tx) => {
-      const run = await this.#openRun(tx, target);
-      if (signal.requestId !== undefined) {
-        const seen = run.signalRequestIds ?? [];
-        if (seen.includes(signal.requestId)) return;
-        run.signalRequestIds = [...seen, signal.requestId].slice(-MAX_SIGNAL_REQUEST_IDS);
-      }
-      await deliverEvents(tx, run, [
-        {
-          eventType: 'WorkflowExecutionSignaled',
-          signalName: signal.name,
-          input: signal.input,
-          ...(signal.identity !== undefined && { identity: signal.identity }),
-        },
-      ]);
+    return this.#ops.run({
+      prefetch: targetSpec(target),
+      run: async (tx) => {
+        const run = await this.#openRun(tx, target);
+        if (signal.requestId !== undefined) {
+          const seen = run.signalRequestIds ?? [];
+          if (seen.includes(signal.requestId)) return;
+          run.signalRequestIds = [...seen, signal.requestId].slice(-MAX_SIGNAL_REQUEST_IDS);
+        }
+        await deliverEvents(tx, run, [
+          {
+            eventType: 'WorkflowExecutionSignaled',
+            signalName: signal.name,
+            input: signal.input,
+            ...(signal.identity !== undefined && { identity: signal.identity }),
+          },
+        ]);
+      },
     });
   }
 
   requestCancelWorkflow(target: { workflowId: string; runId?: string }, reason?: string): Promise<void> {
-    return this.#b.transaction(async (tx) => {
-      await requestCancelRun(tx, await this.#openRun(tx, target), reason, undefined);
+    return this.#ops.run({
+      prefetch: targetSpec(target),
+      run: async (tx) => {
+        await requestCancelRun(tx, await this.#openRun(tx, target), reason, undefined);
+      },
     });
   }
 
   terminateWorkflow(target: { workflowId: string; runId?: string }, reason?: string): Promise<void> {
-    return this.#b.transaction(async (tx) => {
-      await terminateRun(tx, await this.#openRun(tx, target), reason, undefined);
+    return this.#ops.run({
+      prefetch: targetSpec(target),
+      run: async (tx) => {
+        await terminateRun(tx, await this.#openRun(tx, target), reason, undefined);
+      },
     });
   }
 
@@ -179,11 +197,13 @@ export class TxHistoryStore implements HistoryStore {
   async waitForClose(ref: RunRef, signal?: AbortSignal): Promise<HistoryEvent> {
     for (;;) {
       const woke = this.#b.notifier.wait(topics.run(ref.workflowId), POLL_MS, signal);
-      const closing = await this.#b.transaction(async (tx) => {
-        const run = await tx.getRun(ref.workflowId, ref.runId, false);
-        if (!run) throw new RunNotFoundError(ref.workflowId, ref.runId);
-        if (run.status === 'running') return undefined;
-        return (await tx.readEvents(run, run.nextEventId - 1))[0];
+      const closing = await this.#ops.run({
+        run: async (tx) => {
+          const run = await tx.getRun(ref.workflowId, ref.runId, false);
+          if (!run) throw new RunNotFoundError(ref.workflowId, ref.runId);
+          if (run.status === 'running') return undefined;
+          return (await tx.readEvents(run, run.nextEventId - 1))[0];
+        },
       });
       if (closing) return closing;
       signal?.throwIfAborted();
@@ -192,29 +212,24 @@ export class TxHistoryStore implements HistoryStore {
     }
   }
 
-  async claimWorkflowTasks(opts: WorkflowClaimOptions): Promise<WorkflowTask[]> {
-    return this.#b.transaction(async (tx) => {
-      const rows = await this.#b.lockClaimable(tx, 'workflow', opts.taskQueue, tx.now, opts.max ?? 1);
-      const tasks: WorkflowTask[] = [];
-      for (const row of rows) {
-        const expiresAt = tx.now + opts.leaseMs;
-        row.lease = { owner: opts.owner, token: randomUUID(), expiresAt };
-        row.visibleAt = expiresAt;
-        await tx.updateTask(row);
-        const task = await prepareWorkflowTask(tx, row, opts);
-        if (task) tasks.push(task);
-      }
-      return tasks;
-    });
+  claimWorkflowTasks(opts: WorkflowClaimOptions): Promise<WorkflowTask[]> {
+    return this.#ops.run(claimWorkflowOp(this.#b, opts));
   }
 
   async completeWorkflowTask(task: WorkflowTask, completion: WorkflowTaskCompletion): Promise<void> {
-    const outcome = await this.#b.transaction((tx) => completeWorkflowTask(tx, task, completion));
+    const outcome = await this.#ops.run({
+      prefetch: completionSpec(task, completion),
+      run: (tx) => completeWorkflowTask(tx, task, completion),
+    });
     if (!outcome.ok) throw new RunConflictError(outcome.conflict);
   }
 
   failWorkflowTask(task: WorkflowTask, failure: WorkflowTaskFailure): Promise<void> {
-    return this.#b.transaction((tx) => failWorkflowTask(tx, task, failure));
+    const ref = refOf(task);
+    return this.#ops.run({
+      prefetch: { tasks: [task.taskId], runs: [ref], ...(task.queries.length > 0 && { requests: [ref] }) },
+      run: (tx) => failWorkflowTask(tx, task, failure),
+    });
   }
 
   async query(
@@ -224,21 +239,24 @@ export class TxHistoryStore implements HistoryStore {
     signal?: AbortSignal,
   ): Promise<unknown> {
     const queryId = randomUUID();
-    const target = await this.#b.transaction(async (tx) => {
-      const run = await tx.getRun(ref.workflowId, ref.runId, true);
-      if (!run) throw new RunNotFoundError(ref.workflowId, ref.runId);
-      await tx.insertRequest({
-        ...refOf(run),
-        requestId: queryId,
-        kind: 'query',
-        name,
-        args,
-        state: 'pending',
-      });
-      run.pendingRequests++;
-      await ensureQueryTask(tx, run);
-      await tx.updateRun(run);
-      return refOf(run);
+    const target = await this.#ops.run({
+      prefetch: targetSpec(ref),
+      run: async (tx) => {
+        const run = await tx.getRun(ref.workflowId, ref.runId, true);
+        if (!run) throw new RunNotFoundError(ref.workflowId, ref.runId);
+        await tx.insertRequest({
+          ...refOf(run),
+          requestId: queryId,
+          kind: 'query',
+          name,
+          args,
+          state: 'pending',
+        });
+        run.pendingRequests++;
+        await ensureQueryTask(tx, run);
+        await tx.updateRun(run);
+        return refOf(run);
+      },
     });
     return this.#awaitRequest(target, queryId, 'query', name, true, signal);
   }
@@ -250,23 +268,26 @@ export class TxHistoryStore implements HistoryStore {
     args: unknown[],
     signal?: AbortSignal,
   ): Promise<unknown> {
-    const target = await this.#b.transaction(async (tx) => {
-      const run = await tx.getRun(ref.workflowId, ref.runId, true);
-      if (!run) throw new RunNotFoundError(ref.workflowId, ref.runId);
-      if (await tx.getRequest(run, updateId)) return refOf(run);
-      if (run.status !== 'running') throw new RunClosedError(run.workflowId, run.runId, run.status);
-      await tx.insertRequest({
-        ...refOf(run),
-        requestId: updateId,
-        kind: 'update',
-        name,
-        args,
-        state: 'pending',
-      });
-      run.pendingRequests++;
-      await ensureWorkflowTask(tx, run);
-      await tx.updateRun(run);
-      return refOf(run);
+    const target = await this.#ops.run({
+      prefetch: targetSpec(ref),
+      run: async (tx) => {
+        const run = await tx.getRun(ref.workflowId, ref.runId, true);
+        if (!run) throw new RunNotFoundError(ref.workflowId, ref.runId);
+        if (await tx.getRequest(run, updateId)) return refOf(run);
+        if (run.status !== 'running') throw new RunClosedError(run.workflowId, run.runId, run.status);
+        await tx.insertRequest({
+          ...refOf(run),
+          requestId: updateId,
+          kind: 'update',
+          name,
+          args,
+          state: 'pending',
+        });
+        run.pendingRequests++;
+        await ensureWorkflowTask(tx, run);
+        await tx.updateRun(run);
+        return refOf(run);
+      },
     });
     return this.#awaitRequest(target, updateId, 'update', name, false, signal);
   }
@@ -281,10 +302,12 @@ export class TxHistoryStore implements HistoryStore {
   ): Promise<unknown> {
     for (;;) {
       const woke = this.#b.notifier.wait(topics.request(requestId), POLL_MS, signal);
-      const req: RequestRecord | undefined = await this.#b.transaction(async (tx) => {
-        const r = await tx.getRequest(ref, requestId);
-        if (r?.state === 'done' && removeWhenDone) await tx.deleteRequest(ref, requestId);
-        return r;
+      const req: RequestRecord | undefined = await this.#ops.run({
+        run: async (tx) => {
+          const r = await tx.getRequest(ref, requestId);
+          if (r?.state === 'done' && removeWhenDone) await tx.deleteRequest(ref, requestId);
+          return r;
+        },
       });
       if (!req) throw new RunNotFoundError(ref.workflowId, ref.runId);
       if (req.state === 'done') {
@@ -300,49 +323,39 @@ export class TxHistoryStore implements HistoryStore {
   }
 
   #abandonRequest(ref: RunRef, requestId: string): Promise<void> {
-    return this.#b.transaction(async (tx) => {
-      const run = await tx.getRun(ref.workflowId, ref.runId, true);
-      const req = await tx.getRequest(ref, requestId);
-      if (!run || !req) return;
-      if (req.state === 'pending') run.pendingRequests = Math.max(0, run.pendingRequests - 1);
-      await tx.deleteRequest(ref, requestId);
-      await tx.updateRun(run);
+    return this.#ops.run({
+      prefetch: { runs: [ref] },
+      run: async (tx) => {
+        const run = await tx.getRun(ref.workflowId, ref.runId, true);
+        const req = await tx.getRequest(ref, requestId);
+        if (!run || !req) return;
+        if (req.state === 'pending') run.pendingRequests = Math.max(0, run.pendingRequests - 1);
+        await tx.deleteRequest(ref, requestId);
+        await tx.updateRun(run);
+      },
     });
   }
 
   claimActivityTasks(opts: ClaimOptions): Promise<ActivityTask[]> {
-    return this.#b.transaction(async (tx) => {
-      const rows = await this.#b.lockClaimable(tx, 'activity', opts.taskQueue, tx.now, opts.max ?? 1);
-      const tasks: ActivityTask[] = [];
-      for (const row of rows) {
-        leaseActivity(row, { owner: opts.owner, token: randomUUID() }, tx.now, opts.leaseMs);
-        await tx.updateTask(row);
-        tasks.push(toActivityTask(row));
-      }
-      return tasks;
-    });
+    return this.#ops.run(claimActivityOp(this.#b, opts));
   }
 
   heartbeatActivityTask(task: ActivityTask, details?: unknown): Promise<{ cancelRequested: boolean }> {
-    return this.#b.transaction((tx) => heartbeatActivity(tx, task, details));
+    return this.#ops.run({
+      prefetch: { tasks: [task.taskId] },
+      run: (tx) => heartbeatActivity(tx, task, details),
+    });
   }
 
   completeActivityTask(task: ActivityTask, outcome: ActivityOutcome): Promise<ActivityCompletionResult> {
-    return this.#b.transaction((tx) => completeActivity(tx, task, outcome, this.#random));
+    return this.#ops.run({
+      prefetch: { tasks: [task.taskId], runs: [refOf(task)] },
+      run: (tx) => completeActivity(tx, task, outcome, this.#random),
+    });
   }
 
-  async processDueTimers(max = 100): Promise<number> {
-    let done = 0;
-    while (done < max) {
-      const n = await this.#b.transaction(async (tx) => {
-        const rows = await this.#b.lockDue(tx, tx.now, 1);
-        for (const row of rows) await processDueTask(tx, row, this.#random);
-        return rows.length;
-      });
-      if (n === 0) break;
-      done += n;
-    }
-    return done;
+  processDueTimers(max = 100): Promise<number> {
+    return processDueTimers(this.#b, this.#ops, max, this.#random);
   }
 
   nextDueTime(): Promise<number | undefined> {
@@ -366,6 +379,30 @@ export class TxHistoryStore implements HistoryStore {
       if (n < batch) return total;
     }
   }
+}
+
+/** Rows a delivery to a run needs: the run itself, or the latest run of the id. */
+function targetSpec(target: { workflowId: string; runId?: string }): PrefetchSpec {
+  return target.runId === undefined
+    ? { latest: [target.workflowId] }
+    : { runs: [{ workflowId: target.workflowId, runId: target.runId }] };
+}
+
+/** Rows a workflow task completion needs; children and requests only when it closes or answers. */
+function completionSpec(task: WorkflowTask, completion: WorkflowTaskCompletion): PrefetchSpec {
+  const ref = refOf(task);
+  const closing = completion.events.some((e) => closingEventTypes.has(e.eventType));
+  const answers =
+    task.queries.length > 0 ||
+    task.updates.length > 0 ||
+    (completion.queryResults?.length ?? 0) > 0 ||
+    (completion.rejectedUpdates?.length ?? 0) > 0;
+  return {
+    tasks: [task.taskId],
+    runs: [ref],
+    ...(closing && { children: [ref] }),
+    ...((closing || answers) && { requests: [ref] }),
+  };
 }
 
 function refOf(run: RunRef): RunRef {

@@ -7,9 +7,10 @@ import { workflowTaskBackoffMs } from './retry.ts';
 import type { WorkflowClaimOptions, WorkflowTask, WorkflowTaskFailure } from './types.ts';
 
 /**
- * Turns a task row the backend just leased into a {@link WorkflowTask}: marks the run's task leased,
- * moves events buffered under an expired lease into history, and reads the history the worker needs.
- * Returns undefined (and removes the row) when the row no longer belongs to its run.
+ * Turns a task row the backend just leased into a {@link WorkflowTask}: marks the run's task leased
+ * and moves events buffered under an expired lease into history. The history is left empty for the
+ * caller to read from `historyFrom` (for all claimed runs at once). Returns undefined (and removes the
+ * row) when the row no longer belongs to its run.
  */
 export async function prepareWorkflowTask(
   tx: StoreTx,
@@ -36,7 +37,6 @@ export async function prepareWorkflowTask(
   const { queries, updates } = await pendingForTask(tx, run);
   const known = opts.knownHistory?.get(run.runId);
   const historyFrom = known !== undefined && known < run.nextEventId ? known + 1 : 1;
-  const history = await tx.readEvents(run, historyFrom);
   await tx.updateRun(run);
   const task: WorkflowTask = {
     workflowId: run.workflowId,
@@ -48,7 +48,7 @@ export async function prepareWorkflowTask(
     startedEventId: run.nextEventId,
     scheduledEventId: row.refEventId,
     startedTime: tx.now,
-    history,
+    history: [],
     historyFrom,
     queries,
     updates,
