@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type History, serializeHistory } from '../../packages/history-store/src/index.ts';
 import { isNondeterminismError } from '../../packages/runtime/src/index.ts';
 import { gateJUnit, replayHistories } from '../../packages/testing/src/index.ts';
-import { ORDER, ORDER_CHANGED, orderCorpus, root } from './support.ts';
+import { expectWellFormed, ORDER, ORDER_CHANGED, orderCorpus, root } from './support.ts';
 
 let corpus: History[];
 let scratch: string;
@@ -114,22 +114,3 @@ describe('replayHistories', () => {
     expectWellFormed(xml);
   });
 });
-
-/** A small well-formedness check: tags nest and close, attributes are quoted, text has no raw `<` or `&`. */
-export function expectWellFormed(xml: string): void {
-  const stack: string[] = [];
-  const body = xml.replace(/^<\?xml[^?]*\?>\s*/, '');
-  const token = /<(\/?)([A-Za-z]+)((?:\s+[A-Za-z]+="[^"<]*")*)\s*(\/?)>|([^<]+)/gy;
-  let consumed = 0;
-  for (let m = token.exec(body); m !== null; m = token.exec(body)) {
-    consumed = token.lastIndex;
-    if (m[5] !== undefined) {
-      expect(m[5]).not.toMatch(/&(?!amp;|lt;|gt;|quot;|apos;)/);
-      continue;
-    }
-    if (m[1]) expect(stack.pop()).toBe(m[2]);
-    else if (!m[4]) stack.push(m[2]!);
-  }
-  expect(consumed).toBe(body.length);
-  expect(stack).toEqual([]);
-}

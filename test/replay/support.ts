@@ -1,5 +1,6 @@
 /** Shared set-up of the replay gate tests: the CLI with buffer IO, and simulated order corpora. */
 import { resolve } from 'node:path';
+import { expect } from 'vitest';
 import { main } from '../../packages/cli/src/main.ts';
 import { type History, historyFromEvents } from '../../packages/history-store/src/index.ts';
 import { compileWorkflows } from '../../packages/runtime/src/compiler/index.ts';
@@ -66,4 +67,23 @@ export async function orderCorpus(count: number, outOfStockEvery = 10): Promise<
     await sandbox.dispose();
   }
   return out;
+}
+
+/** A small well-formedness check: tags nest and close, attributes are quoted, text has no raw `<` or `&`. */
+export function expectWellFormed(xml: string): void {
+  const stack: string[] = [];
+  const body = xml.replace(/^<\?xml[^?]*\?>\s*/, '');
+  const token = /<(\/?)([A-Za-z]+)((?:\s+[A-Za-z]+="[^"<]*")*)\s*(\/?)>|([^<]+)/gy;
+  let consumed = 0;
+  for (let m = token.exec(body); m !== null; m = token.exec(body)) {
+    consumed = token.lastIndex;
+    if (m[5] !== undefined) {
+      expect(m[5]).not.toMatch(/&(?!amp;|lt;|gt;|quot;|apos;)/);
+      continue;
+    }
+    if (m[1]) expect(stack.pop()).toBe(m[2]);
+    else if (!m[4]) stack.push(m[2]!);
+  }
+  expect(consumed).toBe(body.length);
+  expect(stack).toEqual([]);
 }

@@ -13,8 +13,12 @@ import { summarize } from './summary.ts';
 import type { GateHistoryResult, GateOptions, GateSource, GateVerdict } from './types.ts';
 import { fromWire, isOpen, statusOf } from './wire.ts';
 
-/** Histories waiting before another lane is worth starting (a lane costs a thread and a sandbox). */
-const START_BACKLOG = 32;
+/**
+ * Histories read before another lane is worth starting: a lane costs a thread and a sandbox (about
+ * 100 ms), so small corpora replay on this thread alone. The backlog cannot be the signal: this
+ * thread's lane replays without yielding to I/O, so the queue rarely grows past one read chunk.
+ */
+const START_AFTER = 64;
 /** Histories a worker lane takes per message. */
 const BATCH = 16;
 /** The reader pauses when this many histories wait: memory stays bounded for any corpus size. */
@@ -107,9 +111,9 @@ export async function replayHistories(source: GateSource, options: GateOptions):
       }
     }
   };
-  const maybeStartLane = () => {
+  const maybeStartLane = (read: number) => {
     // Every attempt counts, so a lane that cannot start is not retried for each new history.
-    if (starts.length + 1 >= concurrency || queue.length < START_BACKLOG) return;
+    if (starts.length + 1 >= concurrency || read < START_AFTER) return;
     const starting = WorkerLane.start({
       bundle: {
         code: bundle.code,
@@ -139,7 +143,7 @@ export async function replayHistories(source: GateSource, options: GateOptions):
         }
         queue.push({ index: i, item });
         more.notify();
-        maybeStartLane();
+        maybeStartLane(index);
         while (queue.length >= HIGH_WATER) await room.wait();
       }
     } finally {
