@@ -14,6 +14,7 @@ import { classifyPgError, toStoreError } from './errors.ts';
 import { channelOf } from './ident.ts';
 import type { SqlValue } from './literal.ts';
 import { migrate } from './migrations.ts';
+import { topicsOf } from './notify.ts';
 import { pack, runFromRow } from './rows.ts';
 import { listRunsConditions, type Statements, statements } from './sql.ts';
 import { TaskIdSource } from './task-ids.ts';
@@ -75,7 +76,11 @@ export class PgBackend implements StoreBackend {
   init(): Promise<void> {
     this.#ready ??= (async () => {
       await this.driver.withClient((c) => migrate(c, this.schema));
-      if (this.#listen) await this.driver.listen(this.#channel, (topic) => this.notifier.emit(topic));
+      if (this.#listen) {
+        await this.driver.listen(this.#channel, (payload) => {
+          for (const topic of topicsOf(payload)) this.notifier.emit(topic);
+        });
+      }
     })();
     return this.#ready;
   }

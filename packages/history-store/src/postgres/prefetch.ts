@@ -45,6 +45,24 @@ export async function prefetch(
       for (const r of rows) cache.run(runFromRow(r), true);
     });
   }
+  // After the run locks in the same round trip: nobody appends to a run while we hold it.
+  const earliest = new Map<string, { ref: RunRef; fromEventId: number }>();
+  for (const h of spec.histories ?? []) {
+    const k = keyOf(h.ref);
+    if (cache.events.has(k)) continue;
+    const prev = earliest.get(k);
+    if (!prev || prev.fromEventId > h.fromEventId) earliest.set(k, h);
+  }
+  const histories = [...earliest.values()];
+  if (histories.length > 0) {
+    const refs = histories.map((h) => h.ref);
+    want(sql.readEventsOfRuns, [...refColumns(refs), histories.map((h) => h.fromEventId)], (rows) => {
+      for (const h of histories) cache.events.set(keyOf(h.ref), { from: h.fromEventId, events: [] });
+      for (const row of rows) {
+        cache.events.get(`${row.workflow_id}\u0000${row.run_id}`)?.events.push(eventFromRow(row));
+      }
+    });
+  }
   const latest = [...new Set(spec.latest ?? [])].filter((w) => !cache.latest.get(w)?.locked).sort();
   if (latest.length > 0) {
     want(sql.lockLatestRuns, [latest], (rows) => {

@@ -26,13 +26,6 @@ export function statements(schema: string) {
     begin: 'BEGIN',
     commit: 'COMMIT',
     rollback: 'ROLLBACK',
-    /**
-     * NOTIFY and COMMIT in one round trip (simple protocol, so the values are quoted literals): the
-     * notifications are delivered only if the commit succeeds.
-     */
-    notifyAndCommit: (channel: string, topics: readonly string[]) =>
-      `${topics.map((t) => `SELECT pg_notify(${quoteLiteral(channel)}, ${quoteLiteral(t)});`).join(' ')} COMMIT`,
-
     runLatest: `SELECT ${RUN_COLS} FROM ${s}.runs WHERE workflow_id = $1 ORDER BY seq DESC LIMIT 1`,
     runLatestForUpdate: `SELECT ${RUN_COLS} FROM ${s}.runs WHERE workflow_id = $1 ORDER BY seq DESC LIMIT 1 FOR UPDATE`,
     runById: `SELECT ${RUN_COLS} FROM ${s}.runs WHERE workflow_id = $1 AND run_id = $2`,

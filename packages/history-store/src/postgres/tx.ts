@@ -21,6 +21,7 @@ import type { RunRef } from '../store/types.ts';
 import { keyOf, TxCache } from './cache.ts';
 import type { SqlClient } from './driver.ts';
 import { bind, type SqlValue } from './literal.ts';
+import { notifyPayloads } from './notify.ts';
 import { claimKey, prefetch, refColumns, uniqueRefs } from './prefetch.ts';
 import { bufferedFromRow, eventFromRow, requestFromRow, runFromRow, taskFromRow } from './rows.ts';
 import type { Statements } from './sql.ts';
@@ -76,7 +77,7 @@ export class PgTx implements StoreTx {
     const parts = this.#begun ? [] : ['BEGIN'];
     this.#begun = true;
     parts.push(...this.#w.drain(this.#sql));
-    for (const t of this.topics) parts.push(bind(this.#sql.notify, [channel, t]));
+    for (const p of notifyPayloads([...this.topics])) parts.push(bind(this.#sql.notify, [channel, p]));
     parts.push('COMMIT');
     await this.#c.simple(parts.join(';\n'));
   }

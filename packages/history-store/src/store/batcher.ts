@@ -100,6 +100,7 @@ function mergeSpecs(specs: (PrefetchSpec | undefined)[]): PrefetchSpec {
     latest: [],
     children: [],
     requests: [],
+    histories: [],
     claims: [],
   };
   for (const s of specs) {
@@ -110,6 +111,7 @@ function mergeSpecs(specs: (PrefetchSpec | undefined)[]): PrefetchSpec {
     out.children.push(...(s.children ?? []));
     out.requests.push(...(s.requests ?? []));
     out.claims.push(...(s.claims ?? []));
+    out.histories.push(...(s.histories ?? []));
   }
   return out;
 }

@@ -7,7 +7,7 @@ import type { HistoryEvent } from '../events/events.ts';
 import { leaseActivity, toActivityTask } from './activity.ts';
 import type { StoreBackend } from './backend.ts';
 import type { StoreOp } from './batcher.ts';
-import { type StoreTx, topics } from './records.ts';
+import { type StoreTx, type TaskRecord, topics } from './records.ts';
 import type { ActivityTask, ClaimOptions, WorkflowClaimOptions, WorkflowTask } from './types.ts';
 import { prepareWorkflowTask } from './workflow-claim.ts';
 
@@ -35,11 +35,7 @@ export function claimWorkflowOp(b: StoreBackend, opts: WorkflowClaimOptions): St
         // Its run is in another transaction (a delivery, a completion): leave the task for the next
         // claim instead of waiting, so a claim never holds task locks while queueing for a run.
         if (busy.has(keyOf(row))) continue;
-        const expiresAt = tx.now + opts.leaseMs;
-        row.lease = { owner: opts.owner, token: randomUUID(), expiresAt };
-        row.visibleAt = expiresAt;
-        await tx.updateTask(row);
-        const task = await prepareWorkflowTask(tx, row, opts);
+        const task = await leaseWorkflowRow(tx, row, opts);
         if (task) tasks.push(task);
       }
       if (busy.size > 0) tx.notify(topics.queue(opts.taskQueue));
@@ -50,6 +46,19 @@ export function claimWorkflowOp(b: StoreBackend, opts: WorkflowClaimOptions): St
       return tasks;
     },
   };
+}
+
+/** Leases a claimable workflow task row; the task's history is left for the caller to read. */
+export async function leaseWorkflowRow(
+  tx: StoreTx,
+  row: TaskRecord,
+  opts: WorkflowClaimOptions,
+): Promise<WorkflowTask | undefined> {
+  const expiresAt = tx.now + opts.leaseMs;
+  row.lease = { owner: opts.owner, token: randomUUID(), expiresAt };
+  row.visibleAt = expiresAt;
+  await tx.updateTask(row);
+  return prepareWorkflowTask(tx, row, opts);
 }
 
 async function readHistories(tx: StoreTx, tasks: WorkflowTask[]): Promise<HistoryEvent[][]> {

@@ -16,6 +16,8 @@ export interface CompletionContext {
   tx: StoreTx;
   run: RunRecord;
   post: NewEvent[];
+  /** Activity task rows the completion created, for eager dispatch to the completing worker. */
+  scheduled: { taskId: string; taskQueue: string }[];
 }
 
 /** Applies one appended completion event. */
@@ -97,7 +99,7 @@ async function scheduleActivity(ctx: CompletionContext, ev: EventOf<'ActivityTas
   const deadlines = [data.scheduleToStartDeadline, data.scheduleToCloseDeadline].filter(
     (d): d is number => d !== undefined,
   );
-  await tx.insertTask({
+  const taskId = await tx.insertTask({
     kind: 'activity',
     workflowId: run.workflowId,
     runId: run.runId,
@@ -108,6 +110,7 @@ async function scheduleActivity(ctx: CompletionContext, ev: EventOf<'ActivityTas
     refEventId: ev.eventId,
     data,
   });
+  ctx.scheduled.push({ taskId, taskQueue: ev.taskQueue });
   tx.notify(`q:${ev.taskQueue}`);
 }
 

@@ -123,6 +123,8 @@ export interface PrefetchSpec {
   children?: RunRef[];
   /** All queries and updates of these runs. */
   requests?: RunRef[];
+  /** Histories of these (locked) runs from an event id on. */
+  histories?: { ref: RunRef; fromEventId: number }[];
   /**
    * Claims about to be made: the backend may take the claimable rows of every claim in the batch at
    * once, lock their runs without waiting and read their histories, then hand the rows out when the

@@ -14,6 +14,7 @@ import { claimActivityOp, claimWorkflowOp } from './claims.ts';
 import { requestCancelRun, terminateRun } from './close.ts';
 import { checkIdReuse, createRun } from './create.ts';
 import { processDueTimers } from './due.ts';
+import { leaseRunWorkflowTask, leaseScheduledActivities } from './eager.ts';
 import {
   InvalidRequestError,
   RunClosedError,
@@ -26,11 +27,14 @@ import { importRun } from './import.ts';
 import { type PrefetchSpec, type RequestRecord, type RunRecord, type StoreTx, topics } from './records.ts';
 import { toRunInfo } from './run-info.ts';
 import type {
+  ActivityCompletionAndClaim,
   ActivityCompletionResult,
   ActivityOutcome,
   ActivityTask,
   ClaimOptions,
   Clock,
+  EagerActivityClaim,
+  EagerWorkflowClaim,
   HistoryStore,
   ListRunsFilter,
   RetentionOptions,
@@ -224,6 +228,23 @@ export class TxHistoryStore implements HistoryStore {
     if (!outcome.ok) throw new RunConflictError(outcome.conflict);
   }
 
+  async completeWorkflowTaskAndClaim(
+    task: WorkflowTask,
+    completion: WorkflowTaskCompletion,
+    claim: EagerActivityClaim,
+  ): Promise<ActivityTask[]> {
+    const { outcome, activities } = await this.#ops.run({
+      prefetch: completionSpec(task, completion),
+      run: async (tx) => {
+        const outcome = await completeWorkflowTask(tx, task, completion);
+        const activities = outcome.ok ? await leaseScheduledActivities(tx, outcome.scheduled, claim) : [];
+        return { outcome, activities };
+      },
+    });
+    if (!outcome.ok) throw new RunConflictError(outcome.conflict);
+    return activities;
+  }
+
   failWorkflowTask(task: WorkflowTask, failure: WorkflowTaskFailure): Promise<void> {
     const ref = refOf(task);
     return this.#ops.run({
@@ -351,6 +372,28 @@ export class TxHistoryStore implements HistoryStore {
     return this.#ops.run({
       prefetch: { tasks: [task.taskId], runs: [refOf(task)] },
       run: (tx) => completeActivity(tx, task, outcome, this.#random),
+    });
+  }
+
+  completeActivityTaskAndClaim(
+    task: ActivityTask,
+    outcome: ActivityOutcome,
+    claim: EagerWorkflowClaim,
+  ): Promise<ActivityCompletionAndClaim> {
+    const ref = refOf(task);
+    const known = claim.knownHistory?.get(task.runId);
+    return this.#ops.run({
+      prefetch: {
+        tasks: [task.taskId],
+        runs: [ref],
+        histories: [{ ref, fromEventId: (known ?? 0) + 1 }],
+      },
+      run: async (tx): Promise<ActivityCompletionAndClaim> => {
+        const result = await completeActivity(tx, task, outcome, this.#random);
+        if (!result.recorded) return result;
+        const workflowTask = await leaseRunWorkflowTask(tx, ref, claim);
+        return workflowTask ? { ...result, workflowTask } : result;
+      },
     });
   }
 

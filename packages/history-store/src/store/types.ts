@@ -242,6 +242,33 @@ export type ActivityCompletionResult =
   /** The failure is retried: nothing recorded, the task comes back at `retryAt` with attempt + 1. */
   | { recorded: false; retryAt: number; nextAttempt: number };
 
+/**
+ * Eager dispatch of activities: which of the activity tasks a workflow task completion schedules the
+ * completing worker takes at once (see {@link HistoryStore.completeWorkflowTaskAndClaim}).
+ */
+export interface EagerActivityClaim {
+  /** Worker identity, recorded in events. */
+  owner: string;
+  leaseMs: number;
+  /** Most activity tasks to take: the worker's free activity slots (0 takes none). */
+  max: number;
+  /** Only activities scheduled on these queues are taken (the queues the worker polls). */
+  taskQueues: readonly string[];
+}
+
+/**
+ * Eager dispatch of a workflow task: the run's next workflow task, taken by the worker that completes
+ * one of its activities (see {@link HistoryStore.completeActivityTaskAndClaim}). `taskQueue` is the
+ * workflow task queue the worker serves; `knownHistory` works as in a claim.
+ */
+export type EagerWorkflowClaim = Omit<WorkflowClaimOptions, 'max'>;
+
+/** Result of {@link HistoryStore.completeActivityTaskAndClaim}. */
+export type ActivityCompletionAndClaim = ActivityCompletionResult & {
+  /** The run's workflow task, leased to the caller, when the outcome scheduled one it may take. */
+  workflowTask?: WorkflowTask;
+};
+
 /** Retention: which closed runs to delete. */
 export interface RetentionOptions {
   closedBefore: number;
@@ -281,6 +308,19 @@ export interface HistoryStore {
   completeWorkflowTask(task: WorkflowTask, completion: WorkflowTaskCompletion): Promise<void>;
   /** @throws StaleLeaseError */
   failWorkflowTask(task: WorkflowTask, failure: WorkflowTaskFailure): Promise<void>;
+  /**
+   * Optional (eager activity dispatch; stores without it leave it undefined). Completes the task like
+   * `completeWorkflowTask` and, in the same transaction, leases to `claim.owner` up to `claim.max` of
+   * the activity tasks this completion scheduled on `claim.taskQueues`, returning them as a claim
+   * would. The others stay on their queues. Saves a claim transaction per activity and its pickup
+   * latency; a worker uses it only when it has free activity slots.
+   * @throws StaleLeaseError, RunConflictError (then nothing is leased)
+   */
+  completeWorkflowTaskAndClaim?(
+    task: WorkflowTask,
+    completion: WorkflowTaskCompletion,
+    claim: EagerActivityClaim,
+  ): Promise<ActivityTask[]>;
 
   // Queries and updates (answered by workers, waited on by clients)
   /** Queues a query for the run's next workflow task and waits for the answer. */
@@ -305,6 +345,19 @@ export interface HistoryStore {
   heartbeatActivityTask(task: ActivityTask, details?: unknown): Promise<{ cancelRequested: boolean }>;
   /** Records the outcome, or schedules a retry per the activity's retry policy. @throws StaleLeaseError */
   completeActivityTask(task: ActivityTask, outcome: ActivityOutcome): Promise<ActivityCompletionResult>;
+  /**
+   * Optional (eager workflow task dispatch; stores without it leave it undefined). Completes the
+   * activity like `completeActivityTask` and, in the same transaction, when the outcome scheduled the
+   * run's workflow task on `claim.taskQueue` and it is claimable now, leases it to `claim.owner` and
+   * returns it (with its history, from `claim.knownHistory` as in a claim). The worker that ran the
+   * activity usually holds the run in its cache, so the next step runs there without a claim.
+   * @throws StaleLeaseError
+   */
+  completeActivityTaskAndClaim?(
+    task: ActivityTask,
+    outcome: ActivityOutcome,
+    claim: EagerWorkflowClaim,
+  ): Promise<ActivityCompletionAndClaim>;
 
   // Time
   /**

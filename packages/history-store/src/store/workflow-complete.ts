@@ -13,8 +13,13 @@ import { hasPendingUpdates, settleRequest } from './requests.ts';
 import type { WorkflowTask, WorkflowTaskCompletion } from './types.ts';
 import { releaseWorkflowTask } from './workflow-claim.ts';
 
-/** What the caller reports after commit: `conflict` becomes a RunConflictError. */
-export type CompletionOutcome = { ok: true } | { ok: false; conflict: string };
+/**
+ * What the caller reports after commit: `conflict` becomes a RunConflictError. `scheduled` lists the
+ * activity task rows the completion created (for eager dispatch).
+ */
+export type CompletionOutcome =
+  | { ok: true; scheduled: { taskId: string; taskQueue: string }[] }
+  | { ok: false; conflict: string };
 
 /** Applies a workflow task completion. Throws (rolling back) on a stale lease or a malformed completion. */
 export async function completeWorkflowTask(
@@ -86,11 +91,11 @@ export async function completeWorkflowTask(
   delete run.wfTaskId;
   run.wfTaskScheduledEventId = 0;
 
-  const ctx: CompletionContext = { tx, run, post: [] };
+  const ctx: CompletionContext = { tx, run, post: [], scheduled: [] };
   for (const ev of appended) await applyCommandEvent(ctx, ev);
   if (closingIndex >= 0) {
     await closeRun(tx, run, appended[closingIndex] as HistoryEvent);
-    return { ok: true };
+    return { ok: true, scheduled: [] };
   }
   await appendEvents(tx, run, [...ctx.post, ...buffered]);
   if (ctx.post.length > 0 || buffered.length > 0 || (await hasPendingUpdates(tx, run))) {
@@ -99,7 +104,7 @@ export async function completeWorkflowTask(
     await ensureQueryTask(tx, run);
   }
   await tx.updateRun(run);
-  return { ok: true };
+  return { ok: true, scheduled: ctx.scheduled };
 }
 
 async function finishQueryTask(
@@ -122,7 +127,7 @@ async function finishQueryTask(
   if (buffered.length > 0 || (await hasPendingUpdates(tx, run))) await ensureWorkflowTask(tx, run);
   else if (run.pendingRequests > 0) await ensureQueryTask(tx, run);
   await tx.updateRun(run);
-  return { ok: true };
+  return { ok: true, scheduled: [] };
 }
 
 function checkShape(task: WorkflowTask, events: NewEvent[]): void {

@@ -1,0 +1,174 @@
+/**
+ * The store's fast paths on memory, PGlite and Postgres: eager dispatch (a completion hands the
+ * caller the work it just made) and group commit (concurrent operations sharing transactions, with
+ * one failing operation isolated from its neighbours).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  claimOne,
+  cmd,
+  completion,
+  ManualClock,
+} from '../../packages/history-store/src/conformance/index.ts';
+import { createMemoryStore } from '../../packages/history-store/src/memory/index.ts';
+import {
+  createPostgresStore,
+  PgDriver,
+  PgliteDriver,
+} from '../../packages/history-store/src/postgres/index.ts';
+import type { HistoryStore, WorkflowTask } from '../../packages/history-store/src/store/types.ts';
+import { DATABASE_URL, dropSchema, freshSchema, requirePostgres, unclosable } from './support.ts';
+
+let pglite: PgliteDriver;
+beforeAll(async () => {
+  await requirePostgres();
+  pglite = await PgliteDriver.open(undefined);
+});
+afterAll(() => pglite.close());
+
+const kinds: [string, (clock: ManualClock) => Promise<{ store: HistoryStore; done: () => Promise<void> }>][] =
+  [
+    ['memory', async (clock) => ({ store: createMemoryStore({ clock }), done: async () => undefined })],
+    [
+      'pglite',
+      async (clock) => ({
+        store: createPostgresStore({ driver: unclosable(pglite), schema: freshSchema('hot'), clock }),
+        done: async () => undefined,
+      }),
+    ],
+    [
+      'postgres',
+      async (clock) => {
+        const schema = freshSchema('hot');
+        const driver = new PgDriver({ connectionString: DATABASE_URL, max: 8 });
+        return { store: createPostgresStore({ driver, schema, clock }), done: () => dropSchema(schema) };
+      },
+    ],
+  ];
+
+async function withStore(make: (typeof kinds)[number][1], fn: (s: HistoryStore) => Promise<void>) {
+  const { store, done } = await make(new ManualClock());
+  await store.init();
+  try {
+    await fn(store);
+  } finally {
+    await store.close();
+    await done();
+  }
+}
+
+const ids = (events: { eventId: number }[]) => events.map((e) => e.eventId);
+
+describe.each(kinds)('store hot paths: %s', (_name, make) => {
+  it('eager dispatch: a workflow task completion leases the activities it scheduled on the caller queues', () =>
+    withStore(make, async (store) => {
+      await store.startWorkflow({ workflowId: 'e1', workflowType: 'order', taskQueue: 'wf', input: [] });
+      const t = await claimOne(store);
+      const acts = await store.completeWorkflowTaskAndClaim!(
+        t,
+        completion(
+          t,
+          cmd.activity(t, 'a1'),
+          cmd.activity(t, 'a2'),
+          cmd.activity(t, 'a3', { taskQueue: 'other' }),
+        ),
+        { owner: 'eager-worker', leaseMs: 10_000, max: 1, taskQueues: ['acts'] },
+      );
+      expect(acts.map((a) => a.activityId)).toEqual(['a1']);
+      expect(acts[0]!.lease.owner).toBe('eager-worker');
+      // Not handed out twice: a1 is leased; a2 (over max) and a3 (other queue) stay claimable.
+      const rest = await store.claimActivityTasks({ taskQueue: 'acts', owner: 'x', leaseMs: 1000, max: 5 });
+      expect(rest.map((a) => a.activityId)).toEqual(['a2']);
+      expect(await store.claimActivityTasks({ taskQueue: 'other', owner: 'x', leaseMs: 1000 })).toHaveLength(
+        1,
+      );
+
+      // Eager workflow task: completing a1 hands over the run's next workflow task with its history.
+      const r = await store.completeActivityTaskAndClaim!(
+        acts[0]!,
+        { status: 'completed', result: 1 },
+        {
+          taskQueue: 'wf',
+          owner: 'eager-worker',
+          leaseMs: 10_000,
+        },
+      );
+      expect(r.recorded).toBe(true);
+      const wt = r.workflowTask as WorkflowTask;
+      expect(wt.lease.owner).toBe('eager-worker');
+      expect(ids(wt.history)).toEqual(ids(await store.readHistory('e1')));
+      expect(wt.history.at(-1)?.eventType).toBe('WorkflowTaskScheduled');
+      expect(await store.claimWorkflowTasks({ taskQueue: 'wf', owner: 'x', leaseMs: 1000 })).toEqual([]);
+      await store.completeWorkflowTask(wt, completion(wt, cmd.complete(wt, 'done')));
+      expect((await store.describeRun('e1'))?.status).toBe('completed');
+    }));
+
+  it('eager workflow task: known history trims it; another queue or a leased task gets none', () =>
+    withStore(make, async (store) => {
+      await store.startWorkflow({ workflowId: 'e2', workflowType: 'order', taskQueue: 'wf', input: [] });
+      const t = await claimOne(store);
+      const [a1, a2] = await store.completeWorkflowTaskAndClaim!(
+        t,
+        completion(t, cmd.activity(t, 'a1'), cmd.activity(t, 'a2')),
+        { owner: 'w', leaseMs: 10_000, max: 2, taskQueues: ['acts'] },
+      );
+      const other = await store.completeActivityTaskAndClaim!(
+        a1!,
+        { status: 'completed', result: 1 },
+        {
+          taskQueue: 'not-wf',
+          owner: 'w',
+          leaseMs: 10_000,
+        },
+      );
+      expect(other).toEqual({ recorded: true });
+      const [wt] = await store.claimWorkflowTasks({ taskQueue: 'wf', owner: 'w', leaseMs: 10_000 });
+      // The workflow task is leased now: a2's result is buffered and no second task is handed out.
+      const r2 = await store.completeActivityTaskAndClaim!(
+        a2!,
+        { status: 'completed', result: 2 },
+        {
+          taskQueue: 'wf',
+          owner: 'w',
+          leaseMs: 10_000,
+        },
+      );
+      expect(r2).toEqual({ recorded: true });
+      await store.completeWorkflowTask(wt!, completion(wt!));
+      const known = (await store.readHistory('e2')).length;
+      const h = await store.readHistory('e2');
+      expect(h.at(-1)?.eventType).toBe('WorkflowTaskScheduled');
+      const [again] = await store.claimWorkflowTasks({
+        taskQueue: 'wf',
+        owner: 'w',
+        leaseMs: 10_000,
+        knownHistory: new Map([[wt!.runId, known - 3]]),
+      });
+      expect(again!.historyFrom).toBe(known - 2);
+      expect(ids(again!.history)).toEqual([known - 2, known - 1, known]);
+    }));
+
+  it('group commit: many concurrent operations all commit; a stale one fails alone', () =>
+    withStore(make, async (store) => {
+      const n = 30;
+      await Promise.all(
+        Array.from({ length: n }, (_, i) =>
+          store.startWorkflow({ workflowId: `g${i}`, workflowType: 'order', taskQueue: 'wf', input: [i] }),
+        ),
+      );
+      const tasks = await store.claimWorkflowTasks({ taskQueue: 'wf', owner: 'w', leaseMs: 10_000, max: n });
+      expect(tasks).toHaveLength(n);
+      const stale = { ...tasks[0]!, lease: { ...tasks[0]!.lease, token: 'not-the-token' } };
+      const results = await Promise.allSettled([
+        store.completeWorkflowTask(stale, completion(stale, cmd.complete(stale, 'x'))),
+        ...tasks.map((t) => store.completeWorkflowTask(t, completion(t, cmd.complete(t, t.workflowId)))),
+      ]);
+      expect(results[0]).toMatchObject({ status: 'rejected', reason: { code: 'STALE_LEASE' } });
+      expect(results.slice(1).every((r) => r.status === 'fulfilled')).toBe(true);
+      for (let i = 0; i < n; i++) {
+        const h = await store.readHistory(`g${i}`);
+        expect(ids(h)).toEqual([1, 2, 3, 4, 5]);
+        expect(h.at(-1)).toMatchObject({ eventType: 'WorkflowExecutionCompleted', result: `g${i}` });
+      }
+    }));
+});
