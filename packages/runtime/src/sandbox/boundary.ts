@@ -49,6 +49,9 @@ export class Boundary {
   readonly #conclude: ivm.Reference<(runId: string) => [0, unknown] | [1, ThrownRecord] | [2]>;
   readonly #drop: ivm.Reference<(runId: string) => void>;
   readonly #init: ivm.Reference<(env: string, bundle: string) => LoadResult>;
+  readonly #recall: ivm.Reference<() => [0] | [1, unknown]>;
+  /** The first rejection isolated-vm threw out of a call since {@link takeUnhandledRejection}. */
+  #rejection: { reason: unknown } | undefined;
 
   /** Evaluates the driver in `context`; call before the bundle so it captures pristine intrinsics. */
   constructor(context: ivm.Context) {
@@ -59,6 +62,7 @@ export class Boundary {
     this.#conclude = driver.getSync('conclude', { reference: true }) as never;
     this.#drop = driver.getSync('drop', { reference: true }) as never;
     this.#init = driver.getSync('init', { reference: true }) as never;
+    this.#recall = driver.getSync('recall', { reference: true }) as never;
     driver.release();
   }
 
@@ -109,12 +113,38 @@ export class Boundary {
           `the completion could not be copied out of the sandbox (${message === 'illegal access' ? 'it has a getter' : message}); completions must be plain data`,
         );
       }
-      throw error;
+      answer = this.recall(error, timeoutMs);
     }
     if (!Array.isArray(answer)) throw new SandboxProtocolError(runId, 'the driver answered with junk');
     if (answer[0] === 2) return undefined;
     if (answer[0] === 1) return answer[1] as ThrownRecord;
     return checkCompletion(answer[1], runId);
+  }
+
+  /**
+   * What the last `activate`/`conclude` call answered, when `error` is what isolated-vm threw out of
+   * it after it answered: a promise rejection that no handler had taken by the end of the call's
+   * microtask checkpoint. Such a rejection is not a failure (a handler may come in a later workflow
+   * task); it is noted for {@link takeUnhandledRejection}. Any other error is rethrown as it is.
+   */
+  recall(error: unknown, timeoutMs: number): unknown {
+    // Ours: thrown before the isolate was called, so the driver's answer is an older call's.
+    if (error instanceof SandboxCopyError || error instanceof SandboxProtocolError) throw error;
+    const message = error instanceof Error ? error.message : '';
+    if (/Script execution timed out|memory limit|Isolate (was|is) disposed/.test(message)) throw error;
+    const kept = this.#recall.applySync(undefined, [], { result: { copy: true }, timeout: timeoutMs }) as
+      | [0]
+      | [1, unknown];
+    if (kept[0] === 0) throw error;
+    this.#rejection ??= { reason: error };
+    return kept[1];
+  }
+
+  /** The first unhandled rejection noted by {@link recall} since the last call, if any; clears it. */
+  takeUnhandledRejection(): { reason: unknown } | undefined {
+    const rejection = this.#rejection;
+    this.#rejection = undefined;
+    return rejection;
   }
 
   /** Forgets a run's instance inside the isolate. */

@@ -154,5 +154,27 @@ export const DRIVER_SOURCE = `(function () {
     apply(mapDelete, runs, [runId]);
   }
 
-  return { init: init, activate: activate, conclude: conclude, drop: drop };
+  // isolated-vm throws a promise rejection that is still unhandled after a call's microtask
+  // checkpoint out of that call, after the call returned, and drops what it returned. Workflow code
+  // may rightly handle such a rejection later, so the host takes the answer back with recall().
+  let kept = false;
+  let keptAnswer;
+  function keeping(call) {
+    return function (a, b, c) {
+      kept = false;
+      keptAnswer = undefined;
+      const answer = call(a, b, c);
+      kept = true;
+      keptAnswer = answer;
+      return answer;
+    };
+  }
+  function recall() {
+    const out = kept ? [1, keptAnswer] : [0];
+    kept = false;
+    keptAnswer = undefined;
+    return out;
+  }
+
+  return { init: init, activate: keeping(activate), conclude: keeping(conclude), drop: drop, recall: recall };
 })()`;

@@ -7,7 +7,13 @@
 import ivm from 'isolated-vm';
 import type { Activation } from '../protocol/activation.ts';
 import type { Completion } from '../protocol/completion.ts';
-import { Boundary, classifyIsolateError, isThrownRecord, taskFailureCompletion } from './boundary.ts';
+import {
+  Boundary,
+  classifyIsolateError,
+  isThrownRecord,
+  type ThrownRecord,
+  taskFailureCompletion,
+} from './boundary.ts';
 import {
   SandboxCopyError,
   SandboxMemoryError,
@@ -16,6 +22,7 @@ import {
   WorkflowBundleError,
   WorkflowTaskTimeoutError,
 } from './errors.ts';
+import { unhandledRejectionLog } from './unhandled-rejection.ts';
 
 /** Limits of one isolate. */
 export interface IsolateLimits {
@@ -34,6 +41,15 @@ interface Loaded {
   isolate: ivm.Isolate;
   context: ivm.Context;
   boundary: Boundary;
+}
+
+/** Adds the warning for a rejection left unhandled during this activation (live tasks only). */
+function noteRejection(boundary: Boundary, activation: Activation, completion: Completion): Completion {
+  const rejection = boundary.takeUnhandledRejection();
+  if (rejection !== undefined && !activation.isReplaying) {
+    completion.logs.push(unhandledRejectionLog(rejection.reason, activation.timestamp));
+  }
+  return completion;
 }
 
 /** How many times one activation may ask for another conclude before it counts as a broken bundle. */
@@ -116,14 +132,27 @@ export class IsolateHost {
       return left;
     };
     this.#runs.add(runId);
+    boundary.takeUnhandledRejection();
     try {
-      const thrown = boundary.activate(runId, activation, fresh, remaining());
-      if (thrown !== undefined) return this.#failed(runId, taskFailureCompletion(runId, thrown));
+      let thrown: ThrownRecord | undefined;
+      try {
+        thrown = boundary.activate(runId, activation, fresh, remaining());
+      } catch (error) {
+        thrown = boundary.recall(error, remaining()) as ThrownRecord | undefined;
+      }
+      if (thrown !== undefined) {
+        return this.#failed(runId, noteRejection(boundary, activation, taskFailureCompletion(runId, thrown)));
+      }
       for (let round = 0; round < MAX_CONCLUDE_ROUNDS; round++) {
         const answer = boundary.conclude(runId, remaining());
         if (answer === undefined) continue;
-        if (isThrownRecord(answer)) return this.#failed(runId, taskFailureCompletion(runId, answer));
-        return answer;
+        if (isThrownRecord(answer)) {
+          return this.#failed(
+            runId,
+            noteRejection(boundary, activation, taskFailureCompletion(runId, answer)),
+          );
+        }
+        return noteRejection(boundary, activation, answer);
       }
       throw new SandboxProtocolError(
         runId,
