@@ -6,7 +6,11 @@ import { moduleSharing } from './sharing.ts';
 const ORDER = join(import.meta.dirname, '../../../../fixtures/workflows/order.ts');
 
 /** A graph of module ids; `deps` by id, turned into indices. */
-function graph(ids: string[], deps: Record<string, string[]>, instance = 'reprise:runtime/instance.ts') {
+function graph(
+  ids: string[],
+  deps: Record<string, string[]>,
+  instance = 'reprise:runtime/sandbox-runtime/instance.ts',
+) {
   const modules = ids.map((id) => ({
     id,
     deps: Object.fromEntries((deps[id] ?? []).map((d) => [d, ids.indexOf(d)])),
@@ -16,7 +20,7 @@ function graph(ids: string[], deps: Record<string, string[]>, instance = 'repris
 
 const IDS = [
   'reprise:runtime/prelude.ts',
-  'reprise:runtime/instance.ts',
+  'reprise:runtime/sandbox-runtime/instance.ts',
   'src/workflows.ts',
   'reprise:runtime/globals/date.ts',
   'reprise:runtime/protocol/bundle.ts',
@@ -28,7 +32,10 @@ const IDS = [
 ];
 const DEPS: Record<string, string[]> = {
   'reprise:runtime/prelude.ts': ['reprise:runtime/globals/date.ts', 'reprise:runtime/protocol/bundle.ts'],
-  'reprise:runtime/instance.ts': ['reprise:runtime/run.ts', 'reprise:runtime/protocol/bundle.ts'],
+  'reprise:runtime/sandbox-runtime/instance.ts': [
+    'reprise:runtime/run.ts',
+    'reprise:runtime/protocol/bundle.ts',
+  ],
   'src/workflows.ts': ['reprise:runtime/workflow.ts', 'src/helper.ts', 'node_modules/lib@1.0.0/index.js'],
   'reprise:runtime/workflow.ts': ['reprise:runtime/run.ts', 'reprise:versioning/index.ts'],
 };
@@ -42,7 +49,7 @@ describe('module sharing', () => {
       'reprise:runtime/prelude.ts': 1,
       'reprise:runtime/globals/date.ts': 1,
       'reprise:runtime/protocol/bundle.ts': 1,
-      'reprise:runtime/instance.ts': 2,
+      'reprise:runtime/sandbox-runtime/instance.ts': 2,
       'reprise:runtime/run.ts': 2,
       'reprise:runtime/workflow.ts': 2,
       'reprise:versioning/index.ts': 2,
@@ -50,6 +57,19 @@ describe('module sharing', () => {
       'src/helper.ts': 0,
       'node_modules/lib@1.0.0/index.js': 0,
     });
+  });
+
+  it('evaluates per run a custom run-instance module, even inside the runtime’s source tree', () => {
+    const ids = [...IDS, 'reprise:runtime/test/instance.ts'];
+    const g = graph(
+      ids,
+      { ...DEPS, 'reprise:runtime/test/instance.ts': ['reprise:runtime/run.ts'] },
+      'reprise:runtime/test/instance.ts',
+    );
+    const sharing = of(g, moduleSharing(g));
+    expect(sharing['reprise:runtime/test/instance.ts']).toBe(0);
+    expect(sharing['reprise:runtime/run.ts']).toBe(2);
+    expect(sharing['reprise:runtime/sandbox-runtime/instance.ts']).toBe(0);
   });
 
   it('evaluates per run a workflow that lives inside the runtime’s source tree', () => {
@@ -77,7 +97,7 @@ describe('module sharing', () => {
     expect(sharing).toMatchObject({
       'reprise:versioning/index.ts': 0,
       'reprise:runtime/run.ts': 0,
-      'reprise:runtime/instance.ts': 0,
+      'reprise:runtime/sandbox-runtime/instance.ts': 0,
       'reprise:runtime/workflow.ts': 0,
       'reprise:runtime/protocol/bundle.ts': 1,
     });

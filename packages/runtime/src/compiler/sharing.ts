@@ -40,6 +40,9 @@ export const PER_RUN_STATE: ReadonlySet<string> = new Set<string>();
 /** Where workflow code enters the runtime: what `@reprise/runtime/workflow` and `@reprise/versioning` resolve to. */
 const API_MODULES: readonly string[] = ['reprise:runtime/workflow.ts', 'reprise:versioning/index.ts'];
 
+/** The runtime's own run-instance module; a custom one (`instancePath`) is evaluated per run. */
+const RUNTIME_INSTANCE = 'reprise:runtime/sandbox-runtime/instance.ts';
+
 /** True when a module id names a source file of Reprise's own runtime or versioning package. */
 export function isRuntimeSource(id: string): boolean {
   return id.startsWith('reprise:runtime/') || id.startsWith('reprise:versioning/');
@@ -47,7 +50,7 @@ export function isRuntimeSource(id: string): boolean {
 
 /**
  * How each module of the graph (by index) is evaluated. The runtime is what the prelude, the
- * run-instance module and the two API modules reach: runtime modules never import workflow code (the
+ * runtime's run-instance module and the two API modules reach: runtime modules never import workflow code (the
  * run instance is handed the workflows' exports), so workflow files stay out of it even when they
  * live inside the runtime's source tree.
  */
@@ -68,7 +71,8 @@ export function moduleSharing(
   };
   const prelude = reach([graph.prelude]);
   const api = modules.flatMap((m, index) => (API_MODULES.includes(m.id) ? [index] : []));
-  const runtime = reach([graph.prelude, graph.instance, ...api]);
+  const instance = modules[graph.instance]?.id === RUNTIME_INSTANCE ? [graph.instance] : [];
+  const runtime = reach([graph.prelude, ...instance, ...api]);
   const shared = modules.map(
     (m, index) => runtime.has(index) && isRuntimeSource(m.id) && !perRunState.has(m.id),
   );
