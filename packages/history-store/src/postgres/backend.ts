@@ -77,9 +77,13 @@ export class PgBackend implements StoreBackend {
     this.#ready ??= (async () => {
       await this.driver.withClient((c) => migrate(c, this.schema));
       if (this.#listen) {
-        await this.driver.listen(this.#channel, (payload) => {
-          for (const topic of topicsOf(payload)) this.notifier.emit(topic);
-        });
+        await this.driver.listen(
+          this.#channel,
+          (payload) => {
+            for (const topic of topicsOf(payload)) this.notifier.emit(topic);
+          },
+          () => this.notifier.emitAll(),
+        );
       }
     })();
     return this.#ready;

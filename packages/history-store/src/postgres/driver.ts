@@ -21,8 +21,11 @@ export interface SqlDriver {
   readonly kind: 'postgres' | 'pglite';
   /** Runs `fn` on one connection; `fn` throwing a connection error discards that connection. */
   withClient<T>(fn: (client: SqlClient) => Promise<T>): Promise<T>;
-  /** Subscribes to a channel; resolves once listening. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<void>;
+  /**
+   * Subscribes to a channel; resolves once listening. If the connection is lost the driver listens
+   * again and then calls `onReconnect` (notifications sent in between are lost: re-check state).
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,6 +39,7 @@ export class PgDriver implements SqlDriver {
   readonly kind = 'postgres';
   readonly pool: pg.Pool;
   #listener: pg.Client | undefined;
+  #closed = false;
   readonly #config: pg.PoolConfig;
 
   constructor(config: pg.PoolConfig) {
@@ -73,16 +77,45 @@ export class PgDriver implements SqlDriver {
     }
   }
 
-  async listen(channel: string, onPayload: (payload: string) => void): Promise<void> {
+  async listen(
+    channel: string,
+    onPayload: (payload: string) => void,
+    onReconnect?: () => void,
+  ): Promise<void> {
     const c = new pg.Client(this.#config);
-    c.on('error', () => undefined);
     c.on('notification', (n) => onPayload(n.payload ?? ''));
+    // A server restart or a dropped connection must not silence this store for good: listen again,
+    // and tell the caller, since notifications sent meanwhile are lost.
+    let lost = false;
+    const reconnect = () => {
+      if (lost || this.#closed) return;
+      lost = true;
+      void c.end().catch(() => undefined);
+      void this.#relisten(channel, onPayload, onReconnect);
+    };
+    c.on('error', reconnect);
+    c.on('end', reconnect);
     await c.connect();
     await c.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
     this.#listener = c;
   }
 
+  async #relisten(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void) {
+    for (let delay = 100; !this.#closed; delay = Math.min(delay * 2, 2000)) {
+      await new Promise((r) => setTimeout(r, delay));
+      if (this.#closed) return;
+      try {
+        await this.listen(channel, onPayload, onReconnect);
+        onReconnect?.();
+        return;
+      } catch {
+        // Still down: try again after the next delay.
+      }
+    }
+  }
+
   async close(): Promise<void> {
+    this.#closed = true;
     await this.#listener?.end().catch(() => undefined);
     await this.pool.end();
   }

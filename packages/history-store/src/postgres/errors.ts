@@ -12,6 +12,9 @@ export function classifyPgError(err: unknown): ErrorClass {
   const code = (err as { code?: unknown })?.code;
   if (code === '40001') return 'serialization';
   if (code === '40P01') return 'deadlock';
+  // The server is out of connection slots (a shared server under load): a connection problem that
+  // passes, not a fault of the operation.
+  if (code === '53300') return 'connection';
   // Two starts of one workflow id racing: the loser re-runs and sees the winner's run.
   if (code === '23505') return 'uniqueRace';
   return 'terminal';
