@@ -138,6 +138,20 @@ async function rawCommits(driver: PgDriver, schema: string): Promise<number> {
   return done / ((performance.now() - t0) / 1000);
 }
 
+/** p50 of one durable commit alone: `BEGIN; INSERT; COMMIT` in one round trip, one client. */
+async function rawCommitP50(driver: PgDriver, schema: string): Promise<number> {
+  const payload = `'\\x${randomBytes(200).toString('hex')}'`;
+  const latencies: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t0 = performance.now();
+    await driver.withClient((c) =>
+      c.simple(`BEGIN; INSERT INTO "${schema}".raw (data) VALUES (${payload}); COMMIT`),
+    );
+    latencies.push(performance.now() - t0);
+  }
+  return median(latencies);
+}
+
 /** `TIMERS` runs asleep on durable timers due at once; then two pollers fire them. */
 async function timers(store: HistoryStore): Promise<{ firedPerSec: number; nextDueMs: number }> {
   await Promise.all(
@@ -208,8 +222,13 @@ export async function run(): Promise<BenchResult[]> {
     const plain = await throughput(store, 'plain');
     const eager = await throughput(store, 'eager');
     const commits = await rawCommits(admin, schema);
+    const commitP50 = await rawCommitP50(admin, schema);
     const { firedPerSec, nextDueMs } = await timers(store);
     const note = `${IN_FLIGHT} in flight, pool ${POOL}, group commit on; ${loadNote()}`;
+    const rawAlone = {
+      name: 'raw pg BEGIN+INSERT+COMMIT alone, p50 (one round trip)',
+      value: Number(commitP50.toFixed(3)),
+    };
     const raw = {
       name: `raw pg BEGIN+INSERT+COMMIT/s (${IN_FLIGHT} lanes, pool ${POOL})`,
       value: Math.round(commits),
@@ -233,12 +252,14 @@ export async function run(): Promise<BenchResult[]> {
         name: 'store: one 3-activity workflow alone, p50, plain API',
         value: Number(alonePlain.toFixed(2)),
         unit: 'ms',
+        baseline: rawAlone,
         note: 'start to close through the store only (no worker, no sandbox)',
       },
       {
         name: 'store: one 3-activity workflow alone, p50, eager dispatch',
         value: Number(aloneEager.toFixed(2)),
         unit: 'ms',
+        baseline: rawAlone,
         note: 'start to close through the store only (no worker, no sandbox)',
       },
       {

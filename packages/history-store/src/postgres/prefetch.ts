@@ -1,9 +1,9 @@
 /**
  * The read phase of a Postgres transaction (or of a batch of operations in one): every row the
- * operations announced is locked and loaded in one round trip, and when workflow tasks were claimed,
- * their runs are locked (without waiting) and their histories read in a second one.
+ * operations announced is locked and loaded in one round trip, claims included (a workflow claim
+ * brings each task's run, locked without waiting, and its history in the same statement).
  */
-import type { ClaimSpec, PrefetchSpec } from '../store/records.ts';
+import type { ClaimSpec, PrefetchSpec, TaskRecord } from '../store/records.ts';
 import type { RunRef } from '../store/types.ts';
 import { keyOf, type TxCache } from './cache.ts';
 import { bind, type SqlValue } from './literal.ts';
@@ -98,6 +98,18 @@ export async function prefetch(
   const claims = groupClaims(spec.claims ?? []);
   for (const [key, c] of claims) {
     if (cache.claimed.has(key)) continue;
+    if (c.kind === 'workflow') {
+      const known = new Map<string, number>();
+      for (const k of c.known) for (const [runId, n] of k) known.set(runId, n);
+      const params = [c.kind, c.taskQueue, now, c.max, [...known.keys()], [...known.values()]];
+      want(sql.claimWorkflowRows, params, (rows) => {
+        cache.claimed.set(
+          key,
+          rows.map((r) => claimedWorkflowRow(cache, r)),
+        );
+      });
+      continue;
+    }
     want(sql.lockClaimable, [c.kind, c.taskQueue, now, c.max], (rows) => {
       cache.claimed.set(
         key,
@@ -114,43 +126,26 @@ export async function prefetch(
   handlers.forEach((h, i) => {
     h(results[i] ?? []);
   });
-  const wf = [...claims].filter(([, c]) => c.kind === 'workflow');
-  if (wf.length > 0) await claimedRuns(read, sql, cache, wf);
 }
 
-/** Second round trip of a claim: lock the claimed workflow tasks' runs without waiting, read histories. */
-async function claimedRuns(
-  read: Reader,
-  sql: Statements,
-  cache: TxCache,
-  claims: [string, Merged][],
-): Promise<void> {
-  const known = new Map<string, number>();
-  const refs: RunRef[] = [];
-  for (const [key, c] of claims) {
-    for (const t of cache.claimed.get(key) ?? []) refs.push(t);
-    for (const k of c.known) for (const [runId, n] of k) known.set(runId, n);
+/** Caches one row of `claimWorkflowRows`: the task, its run (or why it is not there), its history. */
+function claimedWorkflowRow(cache: TxCache, r: Row): TaskRecord {
+  const task = taskFromRow(r);
+  cache.task(task, true);
+  const k = keyOf(task);
+  if (r.run_data !== null && r.run_data !== undefined) {
+    cache.run(runFromRow({ data: r.run_data }), true);
+    const history = (r.history as Uint8Array[] | null) ?? [];
+    cache.events.set(k, {
+      from: Number(r.history_from),
+      events: history.map((data) => eventFromRow({ data })),
+    });
+  } else if (r.run_exists) {
+    cache.busy.add(k);
+  } else {
+    cache.missing.add(k);
   }
-  const want = uniqueRefs(refs).filter((r) => !cache.runs.get(keyOf(r))?.locked);
-  if (want.length === 0) return;
-  const from = want.map((r) => (known.get(r.runId) ?? 0) + 1);
-  const cols = refColumns(want);
-  const [locked = [], exist = [], events = []] = await read([
-    bind(sql.lockRunsSkipLocked, cols),
-    bind(sql.runsExist, cols),
-    bind(sql.readEventsOfRuns, [...cols, from]),
-  ]);
-  for (const r of locked) cache.run(runFromRow(r), true);
-  const present = new Set(exist.map((r) => `${r.workflow_id}\u0000${r.run_id}`));
-  want.forEach((r, i) => {
-    const k = keyOf(r);
-    if (!present.has(k)) cache.missing.add(k);
-    else if (!cache.runs.get(k)?.locked) cache.busy.add(k);
-    else cache.events.set(k, { from: from[i]!, events: [] });
-  });
-  for (const row of events) {
-    cache.events.get(`${row.workflow_id}\u0000${row.run_id}`)?.events.push(eventFromRow(row));
-  }
+  return task;
 }
 
 type Merged = ClaimSpec & { known: ReadonlyMap<string, number>[] };

@@ -67,6 +67,12 @@ export function statements(schema: string) {
     // order, so concurrent batches queue instead of deadlocking) and its coalesced write phase.
     lockTasks: `SELECT ${TASK_COLS} FROM ${s}.tasks WHERE task_id = ANY($1::bigint[]) ORDER BY task_id FOR UPDATE`,
     lockRuns: `SELECT ${RUN_COLS} FROM ${s}.runs WHERE (workflow_id, run_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY workflow_id, run_id FOR UPDATE`,
+    /**
+     * A workflow claim in one statement: up to $4 claimable rows of queue $2 (visible by $3), each
+     * with its run locked without waiting (`run_data` NULL and `run_exists` true: another transaction
+     * holds it) and its history from the event after what the claimer knows ($5 run ids, $6 counts).
+     */
+    claimWorkflowRows: `SELECT c.*, r.${RUN_COLS} AS run_data, EXISTS (SELECT 1 FROM ${s}.runs x WHERE x.workflow_id = c.workflow_id AND x.run_id = c.run_id) AS run_exists, coalesce(k.known, 0) + 1 AS history_from, (SELECT array_agg(e.data ORDER BY e.event_id) FROM ${s}.events e WHERE e.workflow_id = c.workflow_id AND e.run_id = c.run_id AND e.event_id > coalesce(k.known, 0)) AS history FROM (SELECT ${TASK_COLS} FROM ${s}.tasks WHERE kind = $1 AND task_queue = $2 AND visible_at <= $3 ORDER BY visible_at LIMIT $4 FOR UPDATE SKIP LOCKED) c LEFT JOIN LATERAL (SELECT ${RUN_COLS} FROM ${s}.runs WHERE workflow_id = c.workflow_id AND run_id = c.run_id FOR UPDATE SKIP LOCKED) r ON true LEFT JOIN unnest($5::text[], $6::int[]) AS k(run_id, known) ON k.run_id = c.run_id`,
     /** Claims never wait for a run another transaction holds: that task is left for the next poll. */
     lockRunsSkipLocked: `SELECT ${RUN_COLS} FROM ${s}.runs WHERE (workflow_id, run_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY workflow_id, run_id FOR UPDATE SKIP LOCKED`,
     runsExist: `SELECT workflow_id, run_id FROM ${s}.runs WHERE (workflow_id, run_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
