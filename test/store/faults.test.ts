@@ -91,7 +91,7 @@ class CrashingDriver implements SqlDriver {
 }
 
 /** The crash point: the write carrying a completion's events. */
-const eventInsert = (schema: string) => statements(schema).writeInsertEvents.split(' SELECT ')[0]!;
+const eventInsert = (schema: string) => statements(schema).insertEventsPrefix;
 
 describe('store faults on Postgres', () => {
   it('two claimers racing for the same tasks each get disjoint tasks, every task exactly once', async () => {

@@ -85,15 +85,13 @@ export function statements(schema: string) {
     /** A block of task ids ($1: how many); inserts name their ids, so writes need no RETURNING. */
     taskIds: `SELECT nextval(pg_get_serial_sequence(${quoteLiteral(`${s}.tasks`)}, 'task_id')) AS id FROM generate_series(1, $1)`,
 
+    /** Followed by {@link valuesList}(n, 13): tasks with the ids reserved by `taskIds`. */
+    insertTasksPrefix: `INSERT INTO ${s}.tasks (task_id, kind, task_queue, workflow_id, run_id, visible_at, deadline_at, lease_owner, lease_token, lease_expires_at, attempt, ref_event_id, data) OVERRIDING SYSTEM VALUE VALUES `,
     writeDeleteRunTasks: `DELETE FROM ${s}.tasks WHERE (workflow_id, run_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
     writeDeleteTasks: `DELETE FROM ${s}.tasks WHERE task_id = ANY($1::bigint[])`,
     writeDeleteRequests: `DELETE FROM ${s}.requests WHERE (workflow_id, run_id, request_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`,
     writeInsertRuns: `INSERT INTO ${s}.runs (workflow_id, run_id, workflow_type, task_queue, status, start_time, close_time, next_event_id, blocked, parent_workflow_id, parent_run_id, data) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::int[], $9::boolean[], $10::text[], $11::text[], $12::bytea[])`,
     writeUpdateRuns: `UPDATE ${s}.runs r SET status = u.status, close_time = u.close_time, next_event_id = u.next_event_id, blocked = u.blocked, data = u.data FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[], $6::boolean[], $7::bytea[]) AS u(workflow_id, run_id, status, close_time, next_event_id, blocked, data) WHERE r.workflow_id = u.workflow_id AND r.run_id = u.run_id`,
-    writeInsertEvents: `INSERT INTO ${s}.events (workflow_id, run_id, event_id, event_type, event_time, data) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::bigint[], $6::bytea[])`,
-    /** In argument order: buffered events are replayed by id. */
-    writeInsertBuffered: `INSERT INTO ${s}.buffered (workflow_id, run_id, data) SELECT w, r, d FROM unnest($1::text[], $2::text[], $3::bytea[]) WITH ORDINALITY AS u(w, r, d, n) ORDER BY n`,
-    writeInsertTasks: `INSERT INTO ${s}.tasks (task_id, kind, task_queue, workflow_id, run_id, visible_at, deadline_at, lease_owner, lease_token, lease_expires_at, attempt, ref_event_id, data) OVERRIDING SYSTEM VALUE SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::text[], $10::bigint[], $11::int[], $12::int[], $13::bytea[])`,
     writeUpdateTasks: `UPDATE ${s}.tasks t SET visible_at = u.visible_at, deadline_at = u.deadline_at, lease_owner = u.lease_owner, lease_token = u.lease_token, lease_expires_at = u.lease_expires_at, attempt = u.attempt, ref_event_id = u.ref_event_id, data = u.data FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::int[], $9::bytea[]) AS u(task_id, visible_at, deadline_at, lease_owner, lease_token, lease_expires_at, attempt, ref_event_id, data) WHERE t.task_id = u.task_id`,
     /** In argument order: requests are listed by insertion. */
     writeInsertRequests: `INSERT INTO ${s}.requests (workflow_id, run_id, request_id, kind, state, data) SELECT w, r, q, k, st, d FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[]) WITH ORDINALITY AS u(w, r, q, k, st, d, n) ORDER BY n`,

@@ -13,7 +13,7 @@ import type { HistoryEvent, NewEvent } from '../events/events.ts';
 import type { RequestRecord, RunRecord, TaskRecord } from '../store/records.ts';
 import type { RunRef } from '../store/types.ts';
 import { bind, type SqlValue } from './literal.ts';
-import type { Statements } from './sql.ts';
+import { type Statements, valuesList } from './sql.ts';
 
 const runKey = (r: RunRef) => `${r.workflowId}\u0000${r.runId}`;
 const reqKey = (r: RunRef & { requestId: string }) => `${runKey(r)}\u0000${r.requestId}`;
@@ -182,6 +182,14 @@ export class WriteSet {
     };
     const rows = (m: Map<string, Pending>, op: Pending['op']) =>
       [...m.values()].filter((p) => p.op === op).map((p) => p.cols);
+    // A VALUES list plans cheaper than a join on unnest; a lone row uses the single-row statement.
+    const values = (prefix: string, rows: SqlValue[][]) => {
+      if (rows.length > 0) out.push(bind(prefix + valuesList(rows.length, rows[0]!.length), rows.flat()));
+    };
+    const oneOrMany = (single: string, many: string, rows: SqlValue[][]) => {
+      if (rows.length === 1) out.push(bind(single, rows[0]!));
+      else add(many, rows);
+    };
 
     add(
       sql.writeDeleteRunTasks,
@@ -194,12 +202,13 @@ export class WriteSet {
     add(sql.writeDeleteRequests, [...this.#deletedRequests.values()]);
     // Updates first: a run closed by continue-as-new must leave `runs_one_running` before its
     // successor is inserted.
-    add(sql.writeUpdateRuns, rows(this.#runs, 'update'));
-    add(sql.writeInsertRuns, rows(this.#runs, 'insert'));
-    add(sql.writeInsertEvents, this.#events);
-    add(sql.writeInsertBuffered, this.#buffered);
-    add(sql.writeInsertTasks, rows(this.#tasks, 'insert'));
-    add(
+    oneOrMany(sql.updateRun, sql.writeUpdateRuns, rows(this.#runs, 'update'));
+    oneOrMany(sql.insertRun, sql.writeInsertRuns, rows(this.#runs, 'insert'));
+    values(sql.insertEventsPrefix, this.#events);
+    values(sql.insertBufferedPrefix, this.#buffered);
+    values(sql.insertTasksPrefix, rows(this.#tasks, 'insert'));
+    oneOrMany(
+      sql.updateTask,
       sql.writeUpdateTasks,
       rows(this.#tasks, 'update').map((c) => [c[0]!, ...c.slice(5)]),
     );
