@@ -80,11 +80,14 @@ export {
 export { backoffMs, decideRetry, type RetryDecision, workflowTaskBackoffMs } from './store/retry.ts';
 // The store contract.
 export type {
+  ActivityCompletionAndClaim,
   ActivityCompletionResult,
   ActivityOutcome,
   ActivityTask,
   ClaimOptions,
   Clock,
+  EagerActivityClaim,
+  EagerWorkflowClaim,
   HistoryStore,
   Lease,
   ListRunsFilter,
