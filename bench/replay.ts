@@ -1,8 +1,7 @@
 /**
  * Replay benchmark: 1,000 histories of the order workflow (3 activities, a 1-hour sleep, a signal
- * wait; 34 events each) replayed against the compiled sample, on one lane and on two lanes (this
- * thread and a worker thread, each with its own inline sandbox) so both cores work; the median of
- * interleaved rounds. Baseline, same run: the state machine alone replaying the same histories with
+ * wait; 34 events each) replayed against the compiled sample, on one lane and on two lanes (worker
+ * threads, each with its own inline sandbox) so both cores work; the median of interleaved rounds. Baseline, same run: the state machine alone replaying the same histories with
  * the commands recorded for them (no sandbox, no workflow code): the ceiling the sandbox costs against.
  *
  * Also: time to the first replay result after process start and compile, measured in a fresh process.
@@ -99,10 +98,14 @@ function machineOnly(histories: readonly Recorded[], buildId: string): void {
   }
 }
 
-/** A worker thread with its own inline sandbox that replays its share of the corpus on each `go()`. */
+/**
+ * A worker thread with its own inline sandbox; `go(from, to)` replays that slice of the corpus.
+ * Both lanes are worker threads, so the one-lane and two-lane figures compare like with like (the
+ * main thread, which holds the corpus and the recording sandbox, would be a slower lane).
+ */
 function startLane(histories: Recorded[]): {
   ready: Promise<void>;
-  go: () => Promise<void>;
+  go: (from: number, to: number) => Promise<void>;
   stop: () => Promise<void>;
 } {
   const worker = new Worker(fileURLToPath(import.meta.url), {
@@ -121,9 +124,9 @@ function startLane(histories: Recorded[]): {
   worker.on('error', (err) => settle?.reject(err));
   return {
     ready,
-    go: () => {
+    go: (from, to) => {
       const done = next();
-      worker.postMessage('go');
+      worker.postMessage({ from, to });
       return done;
     },
     stop: async () => {
@@ -138,26 +141,25 @@ const ROUNDS = 5;
 export async function run(): Promise<BenchResult[]> {
   const corpus = await recordCorpus();
   const events = corpus.reduce((n, h) => n + h.events.length, 0);
-  const replayer = await Replayer.create({ workflowsPath: ORDER });
+  const { buildId } = await compileWorkflows({ workflowsPath: ORDER });
   const half = COUNT >> 1;
-  const lane = startLane(corpus.slice(half));
+  const lanes = [startLane(corpus), startLane(corpus)] as const;
   try {
-    await replayLane(replayer, corpus.slice(0, 200)); // warm-up
-    machineOnly(corpus.slice(0, 200), replayer.bundle.buildId);
-    await lane.ready;
+    machineOnly(corpus.slice(0, 200), buildId); // warm-up
+    await Promise.all(lanes.map((lane) => lane.ready));
     // Interleaved rounds, medians: a neighbour's burst on this shared machine costs one sample.
     const oneLane: number[] = [];
     const twoLanes: number[] = [];
     const machine: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       let t = performance.now();
-      await replayLane(replayer, corpus);
+      await lanes[0].go(0, COUNT);
       oneLane.push(performance.now() - t);
       t = performance.now();
-      await Promise.all([replayLane(replayer, corpus.slice(0, half)), lane.go()]);
+      await Promise.all([lanes[0].go(0, half), lanes[1].go(half, COUNT)]);
       twoLanes.push(performance.now() - t);
       t = performance.now();
-      machineOnly(corpus, replayer.bundle.buildId);
+      machineOnly(corpus, buildId);
       machine.push(performance.now() - t);
     }
     const oneLaneMs = median(oneLane);
@@ -209,8 +211,7 @@ export async function run(): Promise<BenchResult[]> {
       },
     ];
   } finally {
-    await lane.stop();
-    await replayer.dispose();
+    await Promise.all(lanes.map((lane) => lane.stop()));
   }
 }
 
@@ -233,10 +234,10 @@ async function firstResult(): Promise<void> {
 async function laneMain(): Promise<void> {
   const histories = (workerData as { histories: Recorded[] }).histories;
   const replayer = await Replayer.create({ workflowsPath: ORDER });
-  await replayLane(replayer, histories.slice(0, 100));
+  await replayLane(replayer, histories.slice(0, 200)); // warm-up
   parentPort!.postMessage({ ready: true });
-  parentPort!.on('message', () => {
-    replayLane(replayer, histories).then(
+  parentPort!.on('message', ({ from, to }: { from: number; to: number }) => {
+    replayLane(replayer, histories.slice(from, to)).then(
       () => parentPort!.postMessage({ done: true }),
       (err: Error) => parentPort!.postMessage({ error: err.stack ?? err.message }),
     );
