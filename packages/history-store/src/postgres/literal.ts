@@ -22,9 +22,10 @@ export function literal(v: SqlValue): string {
   if (typeof v === 'string') return text(v);
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new Error(`cannot bind the number ${v} as a SQL literal`);
-    return String(v);
+    // Parenthesised when negative, so `x-$1` can never become the comment `x--1`.
+    return v < 0 ? `(${v})` : String(v);
   }
-  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'bigint') return v < 0n ? `(${v})` : v.toString();
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (v instanceof Uint8Array) {
     // Typed here, not by the statement, so an ARRAY of them is bytea[] without a text[] detour.
