@@ -1,7 +1,7 @@
 /** Shared set-up of the replay gate tests: the CLI with buffer IO, and simulated order corpora. */
 import { resolve } from 'node:path';
 import { expect } from 'vitest';
-import { main } from '../../packages/cli/src/main.ts';
+import { type CliRun, runCli } from '../../packages/cli/src/testing/io.ts';
 import { type History, historyFromEvents } from '../../packages/history-store/src/index.ts';
 import { compileWorkflows } from '../../packages/runtime/src/compiler/index.ts';
 import { createWorkflowSandbox } from '../../packages/runtime/src/sandbox/index.ts';
@@ -15,21 +15,8 @@ export const ORDER = resolve(root, 'fixtures/workflows/order.ts');
 export const ORDER_CHANGED = resolve(import.meta.dirname, 'workflows/order-changed.ts');
 
 /** Runs `reprise <argv>` in-process and captures its output. */
-export async function cli(...argv: string[]): Promise<{ exit: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const exit = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-    cwd: root,
-    env: {},
-  });
-  return { exit, stdout, stderr };
+export function cli(...argv: string[]): Promise<CliRun> {
+  return runCli(argv, root);
 }
 
 const HOUR = 3_600_000;

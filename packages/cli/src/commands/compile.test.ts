@@ -2,35 +2,18 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../command.ts';
-import { main } from '../main.ts';
+import { runCli } from '../testing/io.ts';
 
 const ROOT = join(import.meta.dirname, '../../../..');
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-    cwd: ROOT,
-    env: {},
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[]) => runCli(argv, ROOT);
 
 describe('reprise compile', () => {
   it('prints the build id and writes the bundle and its map', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'reprise-cli-')), 'bundle.js');
     const result = await cli(['compile', 'fixtures/compiler/basic/index.ts', '-o', out]);
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect(result.exit).toBe(0);
     const id = /^build ([0-9a-f]{16})$/m.exec(result.stdout)?.[1];
     expect(id).toBeDefined();
     expect(result.stdout).toMatch(/^\d+ modules, [\d.]+ KiB, compiled in \d+ ms$/m);
@@ -43,7 +26,7 @@ describe('reprise compile', () => {
 
   it('exits non-zero with the chain and a hint on a disallowed import', async () => {
     const result = await cli(['compile', 'fixtures/compiler/disallowed-chain/index.ts']);
-    expect(result.code).toBe(1);
+    expect(result.exit).toBe(1);
     expect(result.stdout).toBe('');
     const lines = result.stderr.split('\n');
     expect(lines[0]).toBe(
@@ -55,15 +38,15 @@ describe('reprise compile', () => {
 
   it('exits non-zero with file, line and column on a syntax error', async () => {
     const result = await cli(['compile', 'fixtures/compiler/syntax-error/index.ts']);
-    expect(result.code).toBe(1);
+    expect(result.exit).toBe(1);
     expect(result.stderr).toContain(
       'reprise compile: syntax error in fixtures/compiler/syntax-error/index.ts:2:17: Expression expected',
     );
   });
 
   it('rejects bad usage with exit code 2', async () => {
-    expect((await cli(['compile'])).code).toBe(2);
-    expect((await cli(['compile', 'a.ts', 'b.ts'])).code).toBe(2);
-    expect((await cli(['compile', '--bogus', 'a.ts'])).code).toBe(2);
+    expect((await cli(['compile'])).exit).toBe(2);
+    expect((await cli(['compile', 'a.ts', 'b.ts'])).exit).toBe(2);
+    expect((await cli(['compile', '--bogus', 'a.ts'])).exit).toBe(2);
   });
 });

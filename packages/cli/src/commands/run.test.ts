@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { readHistoryFile } from '@reprise/history-store';
 import { replayHistory } from '@reprise/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../main.ts';
+import { runCli } from '../testing/io.ts';
 
 const root = resolve(import.meta.dirname, '../../../..');
 const workflows = 'fixtures/workflows/order.ts';
@@ -13,22 +13,10 @@ const activities = 'fixtures/activities/order.ts';
 const order = (id: string, amountCents = 500) =>
   JSON.stringify({ orderId: id, amountCents, items: [{ sku: 'a', quantity: 2 }] });
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const exit = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-    cwd: root,
-    env: {},
-  });
-  return { exit, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCli(argv, root);
+/** `reprise run` of the order workflow with `input`, writing its history to `out`. */
+const runOrder = (input: string, out: string) =>
+  cli('run', '-w', workflows, '-a', activities, 'orderWorkflow', '--args', input, '-o', out);
 
 const scratch = await mkdtemp(join(tmpdir(), 'reprise-run-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
@@ -62,18 +50,7 @@ describe('reprise run', () => {
 
   it('without the signal, waits out 7 virtual days and prints the rejection', async () => {
     const out = join(scratch, 'rejected.msgpack');
-    const r = await cli(
-      'run',
-      '-w',
-      workflows,
-      '-a',
-      activities,
-      'orderWorkflow',
-      '--args',
-      order('cli-2'),
-      '-o',
-      out,
-    );
+    const r = await runOrder(order('cli-2'), out);
     expect(r.exit).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'rejected', reason: 'not approved within 7 days' });
     expect(r.stderr).toMatch(/completed after 7d 1h of workflow time/);
@@ -84,18 +61,7 @@ describe('reprise run', () => {
 
   it('prints a failed run and exits 1, still writing its history', async () => {
     const out = join(scratch, 'declined.json');
-    const r = await cli(
-      'run',
-      '-w',
-      workflows,
-      '-a',
-      activities,
-      'orderWorkflow',
-      '--args',
-      order('cli-3', 0),
-      '-o',
-      out,
-    );
+    const r = await runOrder(order('cli-3', 0), out);
     expect(r.exit).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(

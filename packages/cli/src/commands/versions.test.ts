@@ -6,29 +6,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../main.ts';
+import { runCli } from '../testing/io.ts';
 
 const root = resolve(import.meta.dirname, '../../../..');
 const v1 = 'fixtures/versioning/histories/v1';
 const v2 = 'fixtures/versioning/histories/v2';
 const code = (v: string) => `fixtures/versioning/${v}/order.ts`;
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const exit = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: false,
-    cwd: root,
-    env: {},
-  });
-  return { exit, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCli(argv, root);
 
 const scratch = await mkdtemp(join(tmpdir(), 'reprise-versions-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
