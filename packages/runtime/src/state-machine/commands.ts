@@ -18,6 +18,12 @@ export const closingCommands: ReadonlySet<CommandKind> = new Set<CommandKind>([
   'continueAsNew',
 ]);
 
+/** The commands of a completion up to and including the first closing one; the rest are dropped. */
+export function untilClosing(commands: Command[]): Command[] {
+  const i = commands.findIndex((c) => closingCommands.has(c.kind));
+  return i < 0 || i === commands.length - 1 ? commands : commands.slice(0, i + 1);
+}
+
 /** Context a command needs to become an event. */
 export interface LiveContext {
   workflowTaskCompletedEventId: number;

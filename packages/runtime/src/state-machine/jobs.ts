@@ -5,7 +5,7 @@
  * Sandbox-safe: no Node imports.
  */
 import type { EventOf, HistoryEvent } from '@reprise/history-store';
-import type { FailureInfo, Job } from '../protocol/index.ts';
+import type { ActivityResolution, ChildResolution, FailureInfo, Job } from '../protocol/index.ts';
 import { HistoryError } from './errors.ts';
 import type { SeqMaps } from './seq-maps.ts';
 
@@ -39,22 +39,14 @@ export function initializeJob(e: EventOf<'WorkflowExecutionStarted'>, runId: str
 export function jobOf(e: HistoryEvent, seqs: SeqMaps): Job | undefined {
   switch (e.eventType) {
     case 'ActivityTaskCompleted':
-      return {
-        kind: 'resolveActivity',
-        seq: activitySeq(e, seqs),
-        result: { status: 'completed', result: e.result },
-      };
+      return resolveActivity(e, seqs, { status: 'completed', result: e.result });
     case 'ActivityTaskFailed':
     case 'ActivityTaskTimedOut':
-      return {
-        kind: 'resolveActivity',
-        seq: activitySeq(e, seqs),
-        result: { status: 'failed', failure: e.failure },
-      };
+      return resolveActivity(e, seqs, { status: 'failed', failure: e.failure });
     case 'ActivityTaskCanceled': {
       const failure: FailureInfo = { message: 'Activity cancelled', source: 'CancelledFailure' };
       if (e.details !== undefined) failure.details = e.details;
-      return { kind: 'resolveActivity', seq: activitySeq(e, seqs), result: { status: 'cancelled', failure } };
+      return resolveActivity(e, seqs, { status: 'cancelled', failure });
     }
     case 'TimerFired': {
       const seq = seqs.timerById.get(e.timerId);
@@ -80,44 +72,24 @@ export function jobOf(e: HistoryEvent, seqs: SeqMaps): Job | undefined {
         },
       };
     case 'ChildWorkflowExecutionCompleted':
-      return {
-        kind: 'resolveChild',
-        seq: childSeq(e, seqs),
-        result: { status: 'completed', result: e.result },
-      };
+      return resolveChild(e, seqs, { status: 'completed', result: e.result });
     case 'ChildWorkflowExecutionFailed':
-      return {
-        kind: 'resolveChild',
-        seq: childSeq(e, seqs),
-        result: { status: 'failed', failure: e.failure },
-      };
+      return resolveChild(e, seqs, { status: 'failed', failure: e.failure });
     case 'ChildWorkflowExecutionCanceled':
-      return {
-        kind: 'resolveChild',
-        seq: childSeq(e, seqs),
-        result: {
-          status: 'cancelled',
-          failure: { message: 'Child workflow cancelled', source: 'CancelledFailure' },
-        },
-      };
+      return resolveChild(e, seqs, {
+        status: 'cancelled',
+        failure: { message: 'Child workflow cancelled', source: 'CancelledFailure' },
+      });
     case 'ChildWorkflowExecutionTerminated':
-      return {
-        kind: 'resolveChild',
-        seq: childSeq(e, seqs),
-        result: {
-          status: 'failed',
-          failure: { message: 'Child workflow terminated', source: 'TerminatedFailure' },
-        },
-      };
+      return resolveChild(e, seqs, {
+        status: 'failed',
+        failure: { message: 'Child workflow terminated', source: 'TerminatedFailure' },
+      });
     case 'ChildWorkflowExecutionTimedOut':
-      return {
-        kind: 'resolveChild',
-        seq: childSeq(e, seqs),
-        result: {
-          status: 'failed',
-          failure: { message: 'Child workflow timed out', source: 'TimeoutFailure', timeoutType: 'run' },
-        },
-      };
+      return resolveChild(e, seqs, {
+        status: 'failed',
+        failure: { message: 'Child workflow timed out', source: 'TimeoutFailure', timeoutType: 'run' },
+      });
     case 'ExternalWorkflowExecutionSignaled':
       return { kind: 'resolveSignalExternal', seq: signalSeq(e, seqs) };
     case 'SignalExternalWorkflowExecutionFailed':
@@ -141,6 +113,22 @@ export function jobOf(e: HistoryEvent, seqs: SeqMaps): Job | undefined {
   }
 }
 
+function resolveActivity(
+  e: HistoryEvent & { scheduledEventId: number },
+  seqs: SeqMaps,
+  result: ActivityResolution,
+): Job {
+  return { kind: 'resolveActivity', seq: activitySeq(e, seqs), result };
+}
+
+function resolveChild(
+  e: HistoryEvent & { initiatedEventId: number },
+  seqs: SeqMaps,
+  result: ChildResolution,
+): Job {
+  return { kind: 'resolveChild', seq: childSeq(e, seqs), result };
+}
+
 function externalFailure(what: string, workflowId: string, cause: string): FailureInfo {
   return {
     message: `could not ${what} workflow ${workflowId}: ${cause}`,
@@ -150,44 +138,29 @@ function externalFailure(what: string, workflowId: string, cause: string): Failu
 }
 
 function activitySeq(e: HistoryEvent & { scheduledEventId: number }, seqs: SeqMaps): number {
-  const seq = seqs.activityByEvent.get(e.scheduledEventId);
-  if (seq === undefined) {
-    throw new HistoryError(
-      `${e.eventType} refers to event ${e.scheduledEventId}, which scheduled no activity`,
-      e.eventId,
-    );
-  }
-  return seq;
+  return seqOf(seqs.activityByEvent, e.scheduledEventId, e, 'scheduled no activity');
 }
 
 function childSeq(e: HistoryEvent & { initiatedEventId: number }, seqs: SeqMaps): number {
-  const seq = seqs.childByEvent.get(e.initiatedEventId);
-  if (seq === undefined) {
-    throw new HistoryError(
-      `${e.eventType} refers to event ${e.initiatedEventId}, which started no child`,
-      e.eventId,
-    );
-  }
-  return seq;
+  return seqOf(seqs.childByEvent, e.initiatedEventId, e, 'started no child');
 }
 
 function signalSeq(e: HistoryEvent & { initiatedEventId: number }, seqs: SeqMaps): number {
-  const seq = seqs.signalByEvent.get(e.initiatedEventId);
-  if (seq === undefined) {
-    throw new HistoryError(
-      `${e.eventType} refers to event ${e.initiatedEventId}, which sent no signal`,
-      e.eventId,
-    );
-  }
-  return seq;
+  return seqOf(seqs.signalByEvent, e.initiatedEventId, e, 'sent no signal');
 }
 
+/** `undefined` for a cancel of a child, which resolves nothing in the code. */
 function cancelSeq(e: HistoryEvent & { initiatedEventId: number }, seqs: SeqMaps): number | undefined {
-  if (!seqs.cancelByEvent.has(e.initiatedEventId)) {
-    throw new HistoryError(
-      `${e.eventType} refers to event ${e.initiatedEventId}, which requested no cancellation`,
-      e.eventId,
-    );
+  return seqOf(seqs.cancelByEvent, e.initiatedEventId, e, 'requested no cancellation');
+}
+
+/**
+ * The seq the code gave the command whose event `e` refers to (by event id `ref`).
+ * @throws HistoryError when no command of that kind recorded event `ref`.
+ */
+function seqOf<S>(bySourceEvent: ReadonlyMap<number, S>, ref: number, e: HistoryEvent, missing: string): S {
+  if (!bySourceEvent.has(ref)) {
+    throw new HistoryError(`${e.eventType} refers to event ${ref}, which ${missing}`, e.eventId);
   }
-  return seqs.cancelByEvent.get(e.initiatedEventId);
+  return bySourceEvent.get(ref) as S;
 }

@@ -4,49 +4,19 @@
  *
  * Sandbox-safe: no Node imports. Pure and synchronous: no I/O, no clocks, no randomness.
  */
-import type { EventOf, HistoryEvent, NewEvent } from '@reprise/history-store';
+import type { EventOf, HistoryEvent } from '@reprise/history-store';
 import type { Activation, Command, Completion, Job } from '../protocol/index.ts';
-import { closingCommands, commandToEvent, InvalidCommandError, registerCommand } from './commands.ts';
-import { summarizeCommand } from './describe.ts';
-import { type DivergenceKind, HistoryError, NondeterminismError } from './errors.ts';
+import { InvalidCommandError, untilClosing } from './commands.ts';
+import { HistoryError } from './errors.ts';
 import { initializeJob, jobOf } from './jobs.ts';
-import {
-  type Comparison,
-  commandEventTypes,
-  differingField,
-  hintFor,
-  isDeprecatedPatchCommand,
-  isDeprecatedPatchEvent,
-} from './matching.ts';
+import { type LiveRecord, type OpenLiveTask, openLiveTask, recordLiveTask } from './live-task.ts';
+import { type Comparison, commandEventTypes } from './matching.ts';
+import { divergenceError, matchReplayTask, openReplayTask, type ReplayTask } from './replay-task.ts';
 import { SeqMaps } from './seq-maps.ts';
-import type {
-  CompletionOutcome,
-  LiveTask,
-  QueryRequest,
-  StateMachineOptions,
-  UpdateRequest,
-} from './types.ts';
+import type { CompletionOutcome, LiveTask, QueryRequest, StateMachineOptions } from './types.ts';
 
-type Pending =
-  | { mode: 'replay'; startedEventId: number; blockStart: number; blockEnd: number }
-  | {
-      mode: 'live';
-      startedEventId: number;
-      scheduledEventId: number;
-      startedTime: number;
-      startedRecorded: boolean;
-      updates: Map<string, UpdateRequest>;
-      newRunId: string;
-    }
-  | { mode: 'query' };
-
-/** Bookkeeping events that say nothing about what the code did; left out of error context. */
-const quietTypes = new Set([
-  'WorkflowTaskScheduled',
-  'WorkflowTaskStarted',
-  'WorkflowTaskCompleted',
-  'ActivityTaskStarted',
-]);
+/** The activation awaiting its completion: a recorded task, the live task, or a query-only one. */
+type Pending = ReplayTask | OpenLiveTask | { mode: 'query' };
 
 /**
  * The state machine of one run. Feed it the run's history with {@link appendEvents}; call
@@ -241,37 +211,9 @@ export class WorkflowStateMachine {
   }
 
   private beginReplay(jobs: Job[], startedIndex: number, started: HistoryEvent): Activation {
-    const events = this.events;
-    const blockStart = startedIndex + 2;
-    let blockEnd = blockStart;
-    const first: Job[] = [];
-    const updates: Job[] = [];
-    while (blockEnd < events.length && commandEventTypes.has(events[blockEnd]!.eventType)) {
-      const e = events[blockEnd]!;
-      if (e.eventType === 'MarkerRecorded') {
-        const d = e.details as Record<string, unknown>;
-        if (e.markerName === 'patch' && typeof d.patchId === 'string') {
-          first.push({ kind: 'notifyPatch', patchId: d.patchId });
-        } else if (
-          e.markerName === 'version' &&
-          typeof d.changeId === 'string' &&
-          typeof d.version === 'number'
-        ) {
-          first.push({ kind: 'notifyVersion', changeId: d.changeId, version: d.version });
-        }
-      } else if (e.eventType === 'WorkflowExecutionUpdateAccepted') {
-        updates.push({
-          kind: 'update',
-          updateId: e.updateId,
-          name: e.name,
-          args: e.input,
-          runValidator: false,
-        });
-      }
-      blockEnd++;
-    }
-    this.cursor = blockStart;
-    this.pending = { mode: 'replay', startedEventId: started.eventId, blockStart, blockEnd };
+    const { task, first, updates } = openReplayTask(this.events, startedIndex, started);
+    this.cursor = task.blockStart;
+    this.pending = task;
     this.lastTaskTime = started.eventTime;
     const all = first.length || updates.length ? [...first, ...jobs, ...updates] : jobs;
     return this.activation(started.eventTime, true, started.eventId, all);
@@ -283,34 +225,11 @@ export class WorkflowStateMachine {
     live: LiveTask,
     recorded: HistoryEvent | undefined,
   ): Activation {
-    const startedEventId = recorded ? recorded.eventId : this.events.length + 1;
-    if (live.startedEventId !== undefined && live.startedEventId !== startedEventId) {
-      throw new HistoryError(
-        `the live task starts at event ${live.startedEventId}, but the machine knows events up to ${this.events.length}; ` +
-          'append the missing events first',
-        live.startedEventId,
-      );
-    }
-    const updates = new Map<string, UpdateRequest>();
-    for (const u of live.updates ?? []) {
-      updates.set(u.updateId, u);
-      jobs.push({ kind: 'update', updateId: u.updateId, name: u.name, args: u.args, runValidator: true });
-    }
-    for (const q of live.queries ?? [])
-      jobs.push({ kind: 'query', queryId: q.queryId, name: q.name, args: q.args });
-    const startedTime = recorded ? recorded.eventTime : live.startedTime;
+    const task = openLiveTask(this.runId, this.events, jobs, live, recorded);
     this.cursor = cursor;
-    this.pending = {
-      mode: 'live',
-      startedEventId,
-      scheduledEventId: live.scheduledEventId ?? this.lastScheduledId(),
-      startedTime,
-      startedRecorded: recorded !== undefined,
-      updates,
-      newRunId: live.newRunId ?? `${this.runId}-continued-${startedEventId}`,
-    };
-    this.lastTaskTime = startedTime;
-    return this.activation(startedTime, false, startedEventId, jobs);
+    this.pending = task;
+    this.lastTaskTime = task.startedTime;
+    return this.activation(task.startedTime, false, task.startedEventId, jobs);
   }
 
   private activation(
@@ -324,134 +243,49 @@ export class WorkflowStateMachine {
     return a;
   }
 
-  private matchReplay(p: Extract<Pending, { mode: 'replay' }>, commands: Command[]): void {
-    const events = this.events;
-    let ci = 0;
-    let ei = p.blockStart;
-    for (;;) {
-      const c = commands[ci];
-      if (c?.kind === 'rejectUpdate') {
-        ci++;
-        continue;
-      }
-      const e = ei < p.blockEnd ? events[ei] : undefined;
-      if (!c && !e) break;
-      if (c && e) {
-        const field = differingField(c, e, this.seqs, this.compare);
-        if (field === undefined) {
-          registerCommand(c, e.eventId, this.seqs);
-          if (closingCommands.has(c.kind)) this.closed = true;
-          ci++;
-          ei++;
-          continue;
-        }
-        if (isDeprecatedPatchEvent(e)) ei++;
-        else if (isDeprecatedPatchCommand(c)) ci++;
-        else throw this.divergence('mismatch', p, e.eventId, c, field);
-      } else if (e) {
-        if (!isDeprecatedPatchEvent(e))
-          throw this.divergence('missingCommand', p, e.eventId, undefined, 'kind');
-        ei++;
-      } else if (c) {
-        if (!isDeprecatedPatchCommand(c)) throw this.divergence('extraCommand', p, p.blockEnd + 1, c, 'kind');
-        ci++;
-      }
+  private matchReplay(task: ReplayTask, commands: Command[]): void {
+    const { closesRun, divergence } = matchReplayTask(task, commands, this.events, this.seqs, this.compare);
+    if (closesRun) this.closed = true;
+    if (divergence) {
+      this.broken = 'replay diverged from the history';
+      throw divergenceError(task, divergence, {
+        runId: this.runId,
+        buildId: this.options.buildId,
+        started: this.started,
+        events: this.events,
+        lastMatchingCount: this.options.lastMatchingCount ?? 5,
+      });
     }
-    this.cursor = p.blockEnd;
-  }
-
-  private divergence(
-    kind: DivergenceKind,
-    p: Extract<Pending, { mode: 'replay' }>,
-    eventId: number,
-    c: Command | undefined,
-    field: string,
-  ): NondeterminismError {
-    this.broken = 'replay diverged from the history';
-    const recorded = this.events[eventId - 1];
-    const lastMatching: HistoryEvent[] = [];
-    const want = this.options.lastMatchingCount ?? 5;
-    for (let i = eventId - 2; i >= 0 && lastMatching.length < want; i--) {
-      const e = this.events[i]!;
-      if (!quietTypes.has(e.eventType)) lastMatching.unshift(e);
-    }
-    const started = this.started;
-    return new NondeterminismError({
-      workflowId: started?.workflowId ?? '?',
-      runId: this.runId,
-      workflowType: started?.workflowType ?? '?',
-      buildId: this.options.buildId,
-      divergence: kind,
-      eventId,
-      ...(recorded ? { recordedEvent: recorded } : {}),
-      ...(c ? { command: summarizeCommand(c) } : {}),
-      ...(kind === 'mismatch' ? { field } : {}),
-      workflowTaskStartedEventId: p.startedEventId,
-      lastMatching,
-      hint: hintFor(kind, field, c, recorded),
-    });
+    this.cursor = task.blockEnd;
   }
 
   private recordLive(
-    p: Extract<Pending, { mode: 'live' }>,
+    task: OpenLiveTask,
     commands: Command[],
     queryResults: Completion['queryResults'],
   ): CompletionOutcome {
-    const identity = this.options.identity ?? '';
-    const out: NewEvent[] = [];
-    if (!p.startedRecorded) {
-      out.push({ eventType: 'WorkflowTaskStarted', scheduledEventId: p.scheduledEventId, identity });
-    }
-    const completedEventId = p.startedEventId + 1;
-    const firstEventId = p.startedRecorded ? completedEventId : p.startedEventId;
-    out.push({
-      eventType: 'WorkflowTaskCompleted',
-      scheduledEventId: p.scheduledEventId,
-      startedEventId: p.startedEventId,
-      identity,
-      buildId: this.options.buildId,
-    });
-    const ctx = {
-      workflowTaskCompletedEventId: completedEventId,
-      taskQueue: this.started?.taskQueue ?? '',
-      newRunId: p.newRunId,
-      updates: p.updates,
-    };
-    const rejectedUpdates: {
-      updateId: string;
-      failure: Extract<Command, { kind: 'rejectUpdate' }>['failure'];
-    }[] = [];
-    let closesRun = false;
+    let record: LiveRecord;
     try {
-      for (const c of commands) {
-        if (c.kind === 'rejectUpdate') {
-          rejectedUpdates.push({ updateId: c.updateId, failure: c.failure });
-          continue;
-        }
-        const event = commandToEvent(c, this.seqs, ctx);
-        if (!event) continue;
-        registerCommand(c, firstEventId + out.length, this.seqs);
-        out.push(event);
-        if (closingCommands.has(c.kind)) closesRun = true;
-      }
+      record = recordLiveTask(task, commands, this.seqs, {
+        buildId: this.options.buildId,
+        identity: this.options.identity ?? '',
+        taskQueue: this.started?.taskQueue ?? '',
+      });
     } catch (err) {
       this.broken = 'the completion carried an invalid command';
       throw err;
     }
-    for (let k = 0; k < out.length; k++) {
-      this.events.push({ ...out[k]!, eventId: firstEventId + k, eventTime: p.startedTime } as HistoryEvent);
+    const { events, firstEventId, rejectedUpdates, closesRun } = record;
+    for (let k = 0; k < events.length; k++) {
+      this.events.push({
+        ...events[k]!,
+        eventId: firstEventId + k,
+        eventTime: task.startedTime,
+      } as HistoryEvent);
     }
     this.cursor = this.events.length;
     if (closesRun) this.closed = true;
-    return { status: 'recorded', events: out, firstEventId, queryResults, rejectedUpdates, closesRun };
-  }
-
-  private lastScheduledId(): number {
-    for (let i = this.events.length - 1; i >= 0; i--) {
-      const e = this.events[i]!;
-      if (e.eventType === 'WorkflowTaskScheduled') return e.eventId;
-    }
-    throw new HistoryError('a live workflow task needs a WorkflowTaskScheduled event in the history');
+    return { status: 'recorded', events, firstEventId, queryResults, rejectedUpdates, closesRun };
   }
 
   private assertReady(): void {
@@ -464,9 +298,4 @@ export class WorkflowStateMachine {
       throw new InvalidCommandError('the previous activation has not been completed: call complete() first');
     }
   }
-}
-
-function untilClosing(commands: Command[]): Command[] {
-  const i = commands.findIndex((c) => closingCommands.has(c.kind));
-  return i < 0 || i === commands.length - 1 ? commands : commands.slice(0, i + 1);
 }
