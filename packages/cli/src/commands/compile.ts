@@ -5,12 +5,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CompileError, compileWorkflows } from '@reprise/runtime';
 import type { CliCommand } from '../command.ts';
 import { CliError } from '../command.ts';
+import { parse, usageError } from './shared/args.ts';
 
-const usage = `reprise compile <entry> [-o <file>]
+/** The usage line alone, the hint of a usage error. */
+const usageLine = 'reprise compile <entry> [-o <file>]';
+const usage = `${usageLine}
 
   <entry>          workflows entry file (.ts or .js); its exported functions are the workflow types
   -o, --out <file> write the bundle to <file> and its source map to <file>.map
@@ -20,31 +22,21 @@ function kib(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
-const options = {
-  out: { type: 'string', short: 'o' },
-  'no-cache': { type: 'boolean' },
-} as const;
-
-function parseCompileArgs(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true });
-  } catch (err) {
-    throw new CliError((err as Error).message, `usage: ${usage.split('\n')[0]}`, 2);
-  }
-}
-
 const command: CliCommand = {
   path: ['compile'],
   summary: 'Compile a workflows entry file into one sandbox bundle and print its build id.',
   usage,
   async run(argv, io) {
-    const parsed = parseCompileArgs(argv);
+    const parsed = parse(
+      argv,
+      { out: { type: 'string', short: 'o' }, 'no-cache': { type: 'boolean' } },
+      usageLine,
+    );
     const [entry, ...extra] = parsed.positionals;
     if (!entry || extra.length > 0) {
-      throw new CliError(
+      throw usageError(
         entry ? `expected one entry file, got ${parsed.positionals.length}` : 'missing the entry file',
-        `usage: ${usage.split('\n')[0]}`,
-        2,
+        usageLine,
       );
     }
     const started = performance.now();

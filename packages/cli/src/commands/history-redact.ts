@@ -14,6 +14,7 @@ import {
 } from '@reprise/history-store';
 import { type CliCommand, CliError, type CliIO } from '../command.ts';
 import { parse, positional } from './shared/args.ts';
+import { compileEntry } from './shared/compile.ts';
 
 const usage = `reprise history redact <in> [-o <out.json|.msgpack>] [--salt <secret>] [--keep <path>...] [--workflows <entry>]
 
@@ -85,10 +86,8 @@ async function checkReplay(
   redacted: History,
   input: string,
 ): Promise<void> {
-  const { compileWorkflows, Replayer } = await import('@reprise/runtime');
-  const bundle = await compileWorkflows({ workflowsPath: resolve(io.cwd, entry) }).catch((err: Error) => {
-    throw new CliError(`cannot compile ${entry}: ${err.message}`, 'fix the workflow code and run again', 2);
-  });
+  const bundle = await compileEntry(entry, io.cwd);
+  const { Replayer } = await import('@reprise/runtime');
   const replayer = await Replayer.create({ bundle });
   try {
     const before = await replayer.replay({ ...original, name: input });

@@ -7,11 +7,19 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { RunStatus } from '@reprise/history-store';
 import type { GateProgress, GateSource, GateVerdict, StoreQuery } from '@reprise/testing';
 import { type CliCommand, CliError, type CliIO } from '../command.ts';
 import { formatDuration, renderTable } from '../format/table.ts';
-import { parse, parseIntFlag } from './shared/args.ts';
+import {
+  dbOption,
+  isRunStatus,
+  parse,
+  parseIntFlag,
+  RUN_STATUSES,
+  requireFlag,
+  usageError,
+} from './shared/args.ts';
+import { compileEntry } from './shared/compile.ts';
 import { storeLocation } from './shared/db.ts';
 
 const usage = `reprise replay --workflows <entry> [<files|folders>...] [--db <url|dir> [--query <k=v,...>]]
@@ -23,15 +31,6 @@ const usage = `reprise replay --workflows <entry> [<files|folders>...] [--db <ur
 
 /** Diffs printed in full; the rest are counted (the JUnit report has every one). */
 const FULL_DIFFS = 20;
-const STATUSES: readonly RunStatus[] = [
-  'running',
-  'completed',
-  'failed',
-  'canceled',
-  'terminated',
-  'timedOut',
-  'continuedAsNew',
-];
 
 const command: CliCommand = {
   path: ['replay'],
@@ -41,8 +40,8 @@ const command: CliCommand = {
     const { values, positionals } = parse(
       argv,
       {
+        ...dbOption,
         workflows: { type: 'string' },
-        db: { type: 'string' },
         query: { type: 'string' },
         junit: { type: 'string' },
         'allow-empty': { type: 'boolean' },
@@ -50,9 +49,9 @@ const command: CliCommand = {
       },
       usage,
     );
-    if (!values.workflows) throw new CliError('missing --workflows <entry>', `usage: ${usage}`, 2);
+    const entry = requireFlag(values.workflows, '--workflows <entry>', usage);
     if (values.query !== undefined && values.db === undefined) {
-      throw new CliError('--query selects runs in a store: pass --db as well', `usage: ${usage}`, 2);
+      throw usageError('--query selects runs in a store: pass --db as well', usage);
     }
     if (positionals.length === 0 && values.db === undefined) {
       throw new CliError(
@@ -67,11 +66,7 @@ const command: CliCommand = {
       const loc = storeLocation(values.db, io);
       sources.push({ db: loc.kind === 'postgres' ? loc.url : loc.dataDir, ...parseQuery(values.query) });
     }
-    const entry = values.workflows;
-    const { compileWorkflows } = await import('@reprise/runtime');
-    const bundle = await compileWorkflows({ workflowsPath: resolve(io.cwd, entry) }).catch((err: Error) => {
-      throw new CliError(`cannot compile ${entry}: ${err.message}`, 'fix the workflow code and run again', 2);
-    });
+    const bundle = await compileEntry(entry, io.cwd);
     const { replayHistories, gateJUnit } = await import('@reprise/testing');
     const progress = progressReporter(io);
     const verdict = await replayHistories(sources as GateSource, {
@@ -124,9 +119,10 @@ export function parseQuery(text: string | undefined): Omit<StoreQuery, 'db'> {
         break;
       case 'status': {
         const list = value.split('|');
-        const bad = list.find((s) => !STATUSES.includes(s as RunStatus));
-        if (bad !== undefined) throw queryError(`unknown status '${bad}' (one of ${STATUSES.join(', ')})`);
-        q.status = list as RunStatus[];
+        const bad = list.find((s) => !isRunStatus(s));
+        if (bad !== undefined)
+          throw queryError(`unknown status '${bad}' (one of ${RUN_STATUSES.join(', ')})`);
+        q.status = list.filter(isRunStatus);
         break;
       }
       case 'startedAfter':

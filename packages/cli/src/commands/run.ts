@@ -4,7 +4,7 @@ import { parseDuration } from '@reprise/runtime/workflow';
 import { TestWorkflowEnvironment, type TestWorkflowHandle } from '@reprise/testing';
 import { type CliCommand, CliError, type CliIO } from '../command.ts';
 import { loadActivities } from './shared/activities.ts';
-import { parse, parseJsonArgs, positional } from './shared/args.ts';
+import { parse, parseJsonArgs, positional, requireFlag } from './shared/args.ts';
 
 const usage =
   'reprise run --workflows <entry> [--activities <module>] <workflowType> [--args <json>] ' +
@@ -36,12 +36,12 @@ const command: CliCommand = {
       usage,
     );
     const workflowType = positional(positionals, 0, 'workflowType', usage);
-    if (!values.workflows) throw new CliError('missing --workflows <entry>', `usage: ${usage}`, 2);
+    const entry = requireFlag(values.workflows, '--workflows <entry>', usage);
     const args = parseJsonArgs(values.args);
     const signals = (values.signal ?? []).map(parseSignal);
     const maxTimeMs = parseMaxTime(values['max-time']);
     const activities = values.activities ? await loadActivities(values.activities, io.cwd) : {};
-    const workflowsPath = isAbsolute(values.workflows) ? values.workflows : resolve(io.cwd, values.workflows);
+    const workflowsPath = isAbsolute(entry) ? entry : resolve(io.cwd, entry);
 
     const env = await TestWorkflowEnvironment.create({
       workflowsPath,

@@ -9,7 +9,7 @@ import type { VersionCheckResult, VersionedHistory } from '@reprise/versioning/a
 import type { CliCommand } from '../command.ts';
 import { CliError } from '../command.ts';
 import { renderTable } from '../format/table.ts';
-import { parse } from './shared/args.ts';
+import { dbOption, parse, requireFlag, usageError } from './shared/args.ts';
 import { withStore } from './shared/db.ts';
 import { loadOrExplain } from './versions-report.ts';
 
@@ -28,16 +28,16 @@ const command: CliCommand = {
     const { values, positionals } = parse(
       argv,
       {
+        ...dbOption,
         workflows: { type: 'string' },
-        db: { type: 'string' },
         open: { type: 'boolean' },
         junit: { type: 'string' },
       },
       usage,
     );
-    if (!values.workflows) throw new CliError('missing --workflows <entry>', `usage: ${usage}`, 2);
+    const entry = requireFlag(values.workflows, '--workflows <entry>', usage);
     if (values.open && values.db === undefined) {
-      throw new CliError('--open selects runs in a store: pass --db as well', `usage: ${usage}`, 2);
+      throw usageError('--open selects runs in a store: pass --db as well', usage);
     }
     const analysis = await import('@reprise/versioning/analysis');
     const histories: VersionedHistory[] = await loadOrExplain(io, async () => {
@@ -58,7 +58,7 @@ const command: CliCommand = {
         2,
       );
     }
-    const workflowsPath = resolve(io.cwd, values.workflows);
+    const workflowsPath = resolve(io.cwd, entry);
     const { Replayer } = await import('@reprise/runtime');
     const replayer = await Replayer.create({ workflowsPath });
     let result: VersionCheckResult;
@@ -81,7 +81,7 @@ const command: CliCommand = {
       await replayer.dispose();
     }
     if (io.isTTY) io.stderr('\n');
-    io.stdout(renderCheck(result, values.workflows));
+    io.stdout(renderCheck(result, entry));
     if (values.junit) {
       await writeFile(resolve(io.cwd, values.junit), analysis.versionCheckJUnit(result));
       io.stdout(`JUnit report written to ${values.junit}\n`);

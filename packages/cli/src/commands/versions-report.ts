@@ -6,7 +6,7 @@ import type { VersionsReport } from '@reprise/versioning/analysis';
 import type { CliCommand, CliIO } from '../command.ts';
 import { CliError } from '../command.ts';
 import { renderTable } from '../format/table.ts';
-import { parse } from './shared/args.ts';
+import { dbOption, parse, usageError } from './shared/args.ts';
 import { withStore } from './shared/db.ts';
 
 const usage = `reprise versions report [--db <url>] [<history files or folders>...] [--type <workflowType>] [--json]
@@ -22,11 +22,11 @@ const command: CliCommand = {
   async run(argv, io) {
     const { values, positionals } = parse(
       argv,
-      { db: { type: 'string' }, type: { type: 'string' }, json: { type: 'boolean' } },
+      { ...dbOption, type: { type: 'string' }, json: { type: 'boolean' } },
       usage,
     );
     if (positionals.length > 0 && values.db !== undefined) {
-      throw new CliError('pass either history files/folders or --db, not both', `usage: ${usage}`, 2);
+      throw usageError('pass either history files/folders or --db, not both', usage);
     }
     const analysis = await import('@reprise/versioning/analysis');
     const histories = await loadOrExplain(io, async () => {

@@ -3,7 +3,7 @@ import { JsonLogger, type LogLevel, Worker } from '@reprise/runtime';
 import { type CliCommand, CliError } from '../command.ts';
 import { Progress } from '../format/progress.ts';
 import { loadActivities } from './shared/activities.ts';
-import { dbOption, parse, parseIntFlag } from './shared/args.ts';
+import { dbOption, parse, parseIntFlag, requireFlag, usageError } from './shared/args.ts';
 import { describeLocation, openCliStore, storeLocation } from './shared/db.ts';
 
 const usage =
@@ -33,14 +33,9 @@ const command: CliCommand = {
       },
       usage,
     );
-    const taskQueue = values['task-queue'];
-    if (!taskQueue) throw new CliError('missing --task-queue', `usage: ${usage}`, 2);
+    const taskQueue = requireFlag(values['task-queue'], '--task-queue', usage);
     if (!values.workflows && !values.activities)
-      throw new CliError(
-        'nothing to run: pass --workflows <entry>, --activities <module>, or both',
-        `usage: ${usage}`,
-        2,
-      );
+      throw usageError('nothing to run: pass --workflows <entry>, --activities <module>, or both', usage);
     const level = values['log-level'] ?? 'info';
     if (!LEVELS.includes(level))
       throw new CliError(`--log-level must be one of ${LEVELS.join(', ')}`, undefined, 2);

@@ -1,22 +1,11 @@
-import type { RunStatus } from '@reprise/history-store';
 import type { CliCommand } from '../command.ts';
 import { CliError } from '../command.ts';
 import { formatTime, renderTable } from '../format/table.ts';
-import { dbOption, parse, parseIntFlag } from './shared/args.ts';
+import { dbOption, isRunStatus, parse, parseIntFlag, RUN_STATUSES } from './shared/args.ts';
 import { withClient } from './shared/client.ts';
 
 const usage =
   'reprise workflow list [--type <workflowType>] [--status <status>[,<status>]] [--task-queue <q>] [--blocked] [--limit <n>] [--json] [--db <url|dir>]';
-
-const STATUSES: RunStatus[] = [
-  'running',
-  'completed',
-  'failed',
-  'canceled',
-  'terminated',
-  'timedOut',
-  'continuedAsNew',
-];
 
 const command: CliCommand = {
   path: ['workflow', 'list'],
@@ -37,9 +26,9 @@ const command: CliCommand = {
       usage,
     );
     const status = values.status?.split(',').map((s) => {
-      if (!STATUSES.includes(s as RunStatus))
-        throw new CliError(`unknown status '${s}'`, `use one of: ${STATUSES.join(', ')}`, 2);
-      return s as RunStatus;
+      if (!isRunStatus(s))
+        throw new CliError(`unknown status '${s}'`, `use one of: ${RUN_STATUSES.join(', ')}`, 2);
+      return s;
     });
     const limit = parseIntFlag(values.limit, '--limit', 50);
     return withClient(values.db, io, async (client) => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type CliCommand, CliError } from '../command.ts';
+import type { CliCommand } from '../command.ts';
 import { renderFields } from '../format/table.ts';
-import { dbOption, parse, parseJsonArgs, positional } from './shared/args.ts';
+import { dbOption, parse, parseJsonArgs, positional, requireFlag } from './shared/args.ts';
 import { withClient } from './shared/client.ts';
 
 const usage =
@@ -24,8 +24,7 @@ const command: CliCommand = {
       usage,
     );
     const type = positional(positionals, 0, 'workflowType', usage);
-    const taskQueue = values['task-queue'];
-    if (!taskQueue) throw new CliError('missing --task-queue', `usage: ${usage}`, 2);
+    const taskQueue = requireFlag(values['task-queue'], '--task-queue', usage);
     const workflowId = values['workflow-id'] ?? `${type}-${randomUUID().slice(0, 8)}`;
     const args = parseJsonArgs(values.args);
     return withClient(values.db, io, async (client) => {

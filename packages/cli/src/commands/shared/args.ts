@@ -3,29 +3,61 @@
  * {@link CliError} (exit code 2) that names the flag and shows the usage.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { RunStatus } from '@reprise/history-store';
 import { CliError } from '../../command.ts';
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+/** A command's flag table, as `node:util` parseArgs takes it. */
+export type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** The `--db` flag every store-using command takes. */
 export const dbOption = {
   db: { type: 'string' },
 } as const satisfies Options;
 
+/** Every status a run can have, in the order `--help` texts list them. */
+export const RUN_STATUSES: readonly RunStatus[] = [
+  'running',
+  'completed',
+  'failed',
+  'canceled',
+  'terminated',
+  'timedOut',
+  'continuedAsNew',
+];
+
+/** True when `s` is one of {@link RUN_STATUSES}. */
+export function isRunStatus(s: string): s is RunStatus {
+  return RUN_STATUSES.includes(s as RunStatus);
+}
+
+/** Bad usage: the mistake in one line, the usage as the hint, exit code 2. */
+export function usageError(message: string, usage: string): CliError {
+  return new CliError(message, `usage: ${usage}`, 2);
+}
+
 /** Parses `argv` against `options`; positional arguments are allowed. */
 export function parse<O extends Options>(argv: string[], options: O, usage: string) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new CliError((err as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''), `usage: ${usage}`, 2);
+    throw usageError((err as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''), usage);
   }
 }
 
 /** The positional at `index`, or a usage error naming it. */
 export function positional(positionals: string[], index: number, name: string, usage: string): string {
   const v = positionals[index];
-  if (v === undefined || v === '') throw new CliError(`missing <${name}>`, `usage: ${usage}`, 2);
+  if (v === undefined || v === '') throw usageError(`missing <${name}>`, usage);
   return v;
+}
+
+/**
+ * The value of a flag the command cannot run without, or a usage error `missing <what>`
+ * (`what` as the usage line writes it, e.g. `--workflows <entry>`). An empty value counts as missing.
+ */
+export function requireFlag(value: string | undefined, what: string, usage: string): string {
+  if (!value) throw usageError(`missing ${what}`, usage);
+  return value;
 }
 
 /** Parses a `--args` JSON value: an array is the argument list, anything else is one argument. */
