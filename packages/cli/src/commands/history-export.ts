@@ -1,8 +1,8 @@
 import { historyFromEvents, serializeHistory, writeHistoryFile } from '@reprise/history-store';
 import type { CliCommand } from '../command.ts';
 import { CliError } from '../command.ts';
-import { dbOption, parse, positional } from './shared/args.ts';
-import { withClient } from './shared/client.ts';
+import { parse, positional, usageError } from './shared/args.ts';
+import { targetOptions, withTarget } from './shared/target.ts';
 
 const usage =
   'reprise history export <workflowId> [--run-id <id>] [-o <file.json|.msgpack|.jsonl>] [--format json|msgpack] [--db <url|dir>]';
@@ -15,24 +15,19 @@ const command: CliCommand = {
   async run(argv, io) {
     const { values, positionals } = parse(
       argv,
-      {
-        ...dbOption,
-        'run-id': { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        format: { type: 'string' },
-      },
+      { ...targetOptions, output: { type: 'string', short: 'o' }, format: { type: 'string' } },
       usage,
     );
     const format = values.format;
     if (format !== undefined && format !== 'json' && format !== 'msgpack') {
-      throw new CliError(`--format must be json or msgpack, got '${format}'`, `usage: ${usage}`, 2);
+      throw usageError(`--format must be json or msgpack, got '${format}'`, usage);
     }
     if (format === 'msgpack' && !values.output) {
-      throw new CliError('--format msgpack writes binary: pass -o <file>', `usage: ${usage}`, 2);
+      throw usageError('--format msgpack writes binary: pass -o <file>', usage);
     }
     const workflowId = positional(positionals, 0, 'workflowId', usage);
-    return withClient(values.db, io, async (client) => {
-      const handle = client.getHandle(workflowId, values['run-id']);
+    const target = { workflowId, runId: values['run-id'], db: values.db };
+    return withTarget(target, io, async (handle, client) => {
       const info = await handle.describe();
       const events = await client.store.readHistory(workflowId, info.runId);
       const history = historyFromEvents(events, {

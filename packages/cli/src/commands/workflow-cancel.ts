@@ -1,6 +1,5 @@
 import type { CliCommand } from '../command.ts';
-import { dbOption, parse, positional } from './shared/args.ts';
-import { withClient } from './shared/client.ts';
+import { parseTarget, withTarget } from './shared/target.ts';
 
 const usage = 'reprise workflow cancel <workflowId> [--reason <text>] [--run-id <id>] [--db <url|dir>]';
 
@@ -9,15 +8,10 @@ const command: CliCommand = {
   summary: 'Request cancellation: the workflow sees a cancelled scope and may clean up.',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parse(
-      argv,
-      { ...dbOption, reason: { type: 'string' }, 'run-id': { type: 'string' } },
-      usage,
-    );
-    const workflowId = positional(positionals, 0, 'workflowId', usage);
-    return withClient(values.db, io, async (client) => {
-      await client.getHandle(workflowId, values['run-id']).cancel(values.reason);
-      io.stdout(`${workflowId}: cancel requested\n`);
+    const { values, target } = parseTarget(argv, { reason: { type: 'string' } }, usage);
+    return withTarget(target, io, async (handle) => {
+      await handle.cancel(values.reason);
+      io.stdout(`${target.workflowId}: cancel requested\n`);
       return 0;
     });
   },

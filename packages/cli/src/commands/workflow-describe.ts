@@ -1,7 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { formatDuration, formatTime, renderFields } from '../format/table.ts';
-import { dbOption, parse, positional } from './shared/args.ts';
-import { withClient } from './shared/client.ts';
+import { parseTarget, withTarget } from './shared/target.ts';
 
 const usage = 'reprise workflow describe <workflowId> [--run-id <id>] [--json] [--db <url|dir>]';
 
@@ -10,14 +9,9 @@ const command: CliCommand = {
   summary: 'Show the state of a run: status, type, times, history length, and why it is blocked if it is.',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parse(
-      argv,
-      { ...dbOption, 'run-id': { type: 'string' }, json: { type: 'boolean' } },
-      usage,
-    );
-    const workflowId = positional(positionals, 0, 'workflowId', usage);
-    return withClient(values.db, io, async (client) => {
-      const info = await client.getHandle(workflowId, values['run-id']).describe();
+    const { values, target } = parseTarget(argv, { json: { type: 'boolean' } }, usage);
+    return withTarget(target, io, async (handle, client) => {
+      const info = await handle.describe();
       if (values.json) {
         io.stdout(`${JSON.stringify(info, null, 2)}\n`);
         return 0;

@@ -1,7 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { renderHistory } from '../format/history.ts';
-import { dbOption, parse, positional } from './shared/args.ts';
-import { withClient } from './shared/client.ts';
+import { parseTarget, withTarget } from './shared/target.ts';
 
 const usage = 'reprise workflow history <workflowId> [--run-id <id>] [--json] [--db <url|dir>]';
 
@@ -10,14 +9,9 @@ const command: CliCommand = {
   summary: 'Print the event history of a run, one line per event.',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parse(
-      argv,
-      { ...dbOption, 'run-id': { type: 'string' }, json: { type: 'boolean' } },
-      usage,
-    );
-    const workflowId = positional(positionals, 0, 'workflowId', usage);
-    return withClient(values.db, io, async (client) => {
-      const events = await client.getHandle(workflowId, values['run-id']).fetchHistory();
+    const { values, target } = parseTarget(argv, { json: { type: 'boolean' } }, usage);
+    return withTarget(target, io, async (handle) => {
+      const events = await handle.fetchHistory();
       io.stdout(values.json ? `${JSON.stringify(events, null, 2)}\n` : renderHistory(events));
       return 0;
     });

@@ -1,7 +1,8 @@
 import type { CliCommand } from '../command.ts';
 import { CliError } from '../command.ts';
-import { dbOption, parse, parseIntFlag, parseJsonArgs, positional } from './shared/args.ts';
+import { parseIntFlag, parseJsonArgs, positional } from './shared/args.ts';
 import { withClient } from './shared/client.ts';
+import { parseTarget } from './shared/target.ts';
 
 const usage =
   "reprise workflow query <workflowId> <queryName> [--args '<json>'] [--run-id <id>] [--timeout <ms>] [--db <url|dir>]";
@@ -11,20 +12,20 @@ const command: CliCommand = {
   summary: "Ask a workflow a question; a worker answers from the run's state (the history does not change).",
   usage,
   async run(argv, io) {
-    const { values, positionals } = parse(
+    const { values, positionals, target } = parseTarget(
       argv,
-      { ...dbOption, args: { type: 'string' }, 'run-id': { type: 'string' }, timeout: { type: 'string' } },
+      { args: { type: 'string' }, timeout: { type: 'string' } },
       usage,
     );
-    const workflowId = positional(positionals, 0, 'workflowId', usage);
+    const { workflowId, runId } = target;
     const name = positional(positionals, 1, 'queryName', usage);
     const args = parseJsonArgs(values.args);
     const timeoutMs = parseIntFlag(values.timeout, '--timeout', 10_000);
-    return withClient(values.db, io, async (client) => {
+    return withClient(target.db, io, async (client) => {
       const { store } = client;
       const signal = AbortSignal.timeout(timeoutMs);
       try {
-        const ref = values['run-id'] ? { workflowId, runId: values['run-id'] } : { workflowId };
+        const ref = runId ? { workflowId, runId } : { workflowId };
         const answer = await store.query(ref, name, args, signal);
         io.stdout(`${JSON.stringify(answer, null, 2)}\n`);
         return 0;

@@ -1,6 +1,5 @@
 import type { CliCommand } from '../command.ts';
-import { dbOption, parse, positional } from './shared/args.ts';
-import { withClient } from './shared/client.ts';
+import { parseTarget, withTarget } from './shared/target.ts';
 
 const usage = 'reprise workflow result <workflowId> [--run-id <id>] [--db <url|dir>]';
 
@@ -9,10 +8,9 @@ const command: CliCommand = {
   summary: 'Wait for a run to close and print its result (non-zero exit if it failed).',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { ...dbOption, 'run-id': { type: 'string' } }, usage);
-    const workflowId = positional(positionals, 0, 'workflowId', usage);
-    return withClient(values.db, io, async (client) => {
-      const result = await client.getHandle(workflowId, values['run-id']).result();
+    const { target } = parseTarget(argv, {}, usage);
+    return withTarget(target, io, async (handle) => {
+      const result = await handle.result();
       io.stdout(`${JSON.stringify(result, null, 2)}\n`);
       return 0;
     });

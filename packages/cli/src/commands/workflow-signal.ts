@@ -1,6 +1,6 @@
 import type { CliCommand } from '../command.ts';
-import { dbOption, parse, parseJsonArgs, positional } from './shared/args.ts';
-import { withClient } from './shared/client.ts';
+import { parseJsonArgs, positional } from './shared/args.ts';
+import { parseTarget, withTarget } from './shared/target.ts';
 
 const usage =
   "reprise workflow signal <workflowId> <signalName> [--args '<json>'] [--run-id <id>] [--db <url|dir>]";
@@ -10,17 +10,12 @@ const command: CliCommand = {
   summary: 'Send a signal to a running workflow (delivered exactly once).',
   usage,
   async run(argv, io) {
-    const { values, positionals } = parse(
-      argv,
-      { ...dbOption, args: { type: 'string' }, 'run-id': { type: 'string' } },
-      usage,
-    );
-    const workflowId = positional(positionals, 0, 'workflowId', usage);
+    const { values, positionals, target } = parseTarget(argv, { args: { type: 'string' } }, usage);
     const name = positional(positionals, 1, 'signalName', usage);
     const args = parseJsonArgs(values.args);
-    return withClient(values.db, io, async (client) => {
-      await client.getHandle(workflowId, values['run-id']).signal(name, ...args);
-      io.stdout(`signal ${name} sent to ${workflowId}\n`);
+    return withTarget(target, io, async (handle) => {
+      await handle.signal(name, ...args);
+      io.stdout(`signal ${name} sent to ${target.workflowId}\n`);
       return 0;
     });
   },
