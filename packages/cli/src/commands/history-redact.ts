@@ -14,7 +14,7 @@ import {
 } from '@reprise/history-store';
 import { type CliCommand, CliError, type CliIO } from '../command.ts';
 import { parse, positional } from './shared/args.ts';
-import { compileEntry } from './shared/compile.ts';
+import { compileEntry } from './shared/replay.ts';
 
 const usage = `reprise history redact <in> [-o <out.json|.msgpack>] [--salt <secret>] [--keep <path>...] [--workflows <entry>]
 

@@ -5,22 +5,13 @@
  * throws while replaying), 2 on bad input: unreadable or impossible histories, bad flags, code that
  * does not compile, a store that cannot be opened, or nothing to replay (unless --allow-empty).
  */
-import { writeFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { GateProgress, GateSource, GateVerdict, StoreQuery } from '@reprise/testing';
 import { type CliCommand, CliError, type CliIO } from '../command.ts';
 import { formatDuration, renderTable } from '../format/table.ts';
-import {
-  dbOption,
-  isRunStatus,
-  parse,
-  parseIntFlag,
-  RUN_STATUSES,
-  requireFlag,
-  usageError,
-} from './shared/args.ts';
-import { compileEntry } from './shared/compile.ts';
+import { isRunStatus, parse, parseIntFlag, RUN_STATUSES, requireFlag, usageError } from './shared/args.ts';
 import { storeLocation } from './shared/db.ts';
+import { compileEntry, replayOptions, writeJUnitReport } from './shared/replay.ts';
 
 const usage = `reprise replay --workflows <entry> [<files|folders>...] [--db <url|dir> [--query <k=v,...>]]
                [--junit <file>] [--allow-empty] [--concurrency <n>]
@@ -40,10 +31,8 @@ const command: CliCommand = {
     const { values, positionals } = parse(
       argv,
       {
-        ...dbOption,
-        workflows: { type: 'string' },
+        ...replayOptions,
         query: { type: 'string' },
-        junit: { type: 'string' },
         'allow-empty': { type: 'boolean' },
         concurrency: { type: 'string' },
       },
@@ -86,10 +75,7 @@ const command: CliCommand = {
       if (isAbsolute(r.source) && r.source.startsWith(io.cwd)) r.source = relative(io.cwd, r.source);
     }
     io.stdout(renderVerdict(verdict, entry));
-    if (values.junit) {
-      await writeFile(resolve(io.cwd, values.junit), gateJUnit(verdict));
-      io.stdout(`JUnit report written to ${values.junit}\n`);
-    }
+    if (values.junit) await writeJUnitReport(io, values.junit, gateJUnit(verdict));
     if (verdict.invalid > 0) return 2;
     if (!verdict.ok && !verdict.empty) return 1;
     if (verdict.empty && !values['allow-empty']) {

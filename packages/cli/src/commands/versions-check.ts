@@ -3,14 +3,14 @@
  * workflow code and prints, per workflow type, how many replay, each failure with its diff, and which
  * patch/version branch each history takes. Exit 0 only when every history replays.
  */
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { VersionCheckResult, VersionedHistory } from '@reprise/versioning/analysis';
 import type { CliCommand } from '../command.ts';
 import { CliError } from '../command.ts';
 import { renderTable } from '../format/table.ts';
-import { dbOption, parse, requireFlag, usageError } from './shared/args.ts';
+import { parse, requireFlag, usageError } from './shared/args.ts';
 import { withStore } from './shared/db.ts';
+import { replayOptions, writeJUnitReport } from './shared/replay.ts';
 import { loadOrExplain } from './versions-report.ts';
 
 const usage = `reprise versions check --workflows <entry> [<history files or folders>...] [--db <url> [--open]] [--junit <file>]
@@ -28,10 +28,8 @@ const command: CliCommand = {
     const { values, positionals } = parse(
       argv,
       {
-        ...dbOption,
-        workflows: { type: 'string' },
+        ...replayOptions,
         open: { type: 'boolean' },
-        junit: { type: 'string' },
       },
       usage,
     );
@@ -82,10 +80,7 @@ const command: CliCommand = {
     }
     if (io.isTTY) io.stderr('\n');
     io.stdout(renderCheck(result, entry));
-    if (values.junit) {
-      await writeFile(resolve(io.cwd, values.junit), analysis.versionCheckJUnit(result));
-      io.stdout(`JUnit report written to ${values.junit}\n`);
-    }
+    if (values.junit) await writeJUnitReport(io, values.junit, analysis.versionCheckJUnit(result));
     return result.ok ? 0 : 1;
   },
 };
