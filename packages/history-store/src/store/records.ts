@@ -192,3 +192,8 @@ export const topics = {
   run: (workflowId: string) => `r:${workflowId}`,
   request: (requestId: string) => `x:${requestId}`,
 };
+
+/** The bare reference of a run, task or request (for prefetch specs and keys, without the rest). */
+export function refOf(r: RunRef): RunRef {
+  return { workflowId: r.workflowId, runId: r.runId };
+}

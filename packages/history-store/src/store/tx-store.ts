@@ -4,27 +4,26 @@
  * the same by construction.
  */
 import { randomUUID } from 'node:crypto';
-import { closingEventTypes, type HistoryEvent } from '../events/events.ts';
+import type { HistoryEvent } from '../events/events.ts';
 import type { History } from '../file/types.ts';
 import { completeActivity, heartbeatActivity } from './activity.ts';
-import { deliverEvents, ensureQueryTask, ensureWorkflowTask } from './append.ts';
 import type { StoreBackend } from './backend.ts';
 import { Batcher } from './batcher.ts';
 import { claimActivityOp, claimWorkflowOp } from './claims.ts';
-import { requestCancelRun, terminateRun } from './close.ts';
-import { checkIdReuse, createRun } from './create.ts';
+import {
+  queryOp,
+  type RunTarget,
+  requestCancelOp,
+  signalOp,
+  startWorkflowOp,
+  terminateOp,
+  updateOp,
+} from './deliveries.ts';
 import { processDueTimers } from './due.ts';
 import { leaseRunWorkflowTask, leaseScheduledActivities } from './eager.ts';
-import {
-  InvalidRequestError,
-  RunClosedError,
-  RunConflictError,
-  RunNotFoundError,
-  WorkflowAlreadyStartedError,
-  WorkflowRequestFailedError,
-} from './errors.ts';
+import { RunConflictError, RunNotFoundError } from './errors.ts';
 import { importRun } from './import.ts';
-import { type PrefetchSpec, type RequestRecord, type RunRecord, type StoreTx, topics } from './records.ts';
+import { refOf, topics } from './records.ts';
 import { toRunInfo } from './run-info.ts';
 import type {
   ActivityCompletionAndClaim,
@@ -48,12 +47,9 @@ import type {
   WorkflowTaskCompletion,
   WorkflowTaskFailure,
 } from './types.ts';
+import { awaitRequest, waitForClose } from './waits.ts';
 import { failWorkflowTask } from './workflow-claim.ts';
-import { completeWorkflowTask } from './workflow-complete.ts';
-
-/** How often waiters re-check state when no notification arrives (the polling fallback). */
-const POLL_MS = 1000;
-const MAX_SIGNAL_REQUEST_IDS = 50;
+import { completeWorkflowTask, completionSpec } from './workflow-complete.ts';
 
 /** Options shared by every store built on {@link TxHistoryStore}. */
 export interface TxStoreOptions {
@@ -86,47 +82,7 @@ export class TxHistoryStore implements HistoryStore {
   }
 
   async startWorkflow(req: StartWorkflowRequest): Promise<StartWorkflowResult> {
-    if (!req.workflowId || !req.workflowType || !req.taskQueue) {
-      throw new InvalidRequestError('startWorkflow: workflowId, workflowType and taskQueue are required');
-    }
-    return this.#ops.run({
-      prefetch: { latest: [req.workflowId] },
-      run: async (tx) => {
-        const running = await checkIdReuse(tx, req.workflowId, req.idReusePolicy ?? 'allowDuplicate');
-        const signal = req.signal && {
-          eventType: 'WorkflowExecutionSignaled' as const,
-          signalName: req.signal.name,
-          input: req.signal.input,
-          ...(req.identity !== undefined && { identity: req.identity }),
-        };
-        if (running) {
-          if (!signal) {
-            throw new WorkflowAlreadyStartedError(
-              req.workflowId,
-              running.runId,
-              'a run with this id is running',
-            );
-          }
-          await deliverEvents(tx, running, [signal]);
-          return { runId: running.runId, started: false };
-        }
-        const run = await createRun(tx, {
-          workflowId: req.workflowId,
-          workflowType: req.workflowType,
-          taskQueue: req.taskQueue,
-          input: req.input,
-          ...(req.runId !== undefined && { runId: req.runId }),
-          ...(req.randomnessSeed !== undefined && { randomnessSeed: req.randomnessSeed }),
-          ...(req.workflowRunTimeoutMs !== undefined && { workflowRunTimeoutMs: req.workflowRunTimeoutMs }),
-          ...(req.workflowExecutionTimeoutMs !== undefined && {
-            workflowExecutionTimeoutMs: req.workflowExecutionTimeoutMs,
-          }),
-          ...(req.identity !== undefined && { identity: req.identity }),
-        });
-        if (signal) await deliverEvents(tx, run, [signal]);
-        return { runId: run.runId, started: true };
-      },
-    });
+    return this.#ops.run(startWorkflowOp(req));
   }
 
   async describeRun(workflowId: string, runId?: string): Promise<RunInfo | undefined> {
@@ -149,71 +105,22 @@ export class TxHistoryStore implements HistoryStore {
   }
 
   signalWorkflow(
-    target: { workflowId: string; runId?: string },
+    target: RunTarget,
     signal: { name: string; input: unknown[]; identity?: string; requestId?: string },
   ): Promise<void> {
-    return this.#ops.run({
-      prefetch: targetSpec(target),
-      run: async (tx) => {
-        const run = await this.#openRun(tx, target);
-        if (signal.requestId !== undefined) {
-          const seen = run.signalRequestIds ?? [];
-          if (seen.includes(signal.requestId)) return;
-          run.signalRequestIds = [...seen, signal.requestId].slice(-MAX_SIGNAL_REQUEST_IDS);
-        }
-        await deliverEvents(tx, run, [
-          {
-            eventType: 'WorkflowExecutionSignaled',
-            signalName: signal.name,
-            input: signal.input,
-            ...(signal.identity !== undefined && { identity: signal.identity }),
-          },
-        ]);
-      },
-    });
+    return this.#ops.run(signalOp(target, signal));
   }
 
-  requestCancelWorkflow(target: { workflowId: string; runId?: string }, reason?: string): Promise<void> {
-    return this.#ops.run({
-      prefetch: targetSpec(target),
-      run: async (tx) => {
-        await requestCancelRun(tx, await this.#openRun(tx, target), reason, undefined);
-      },
-    });
+  requestCancelWorkflow(target: RunTarget, reason?: string): Promise<void> {
+    return this.#ops.run(requestCancelOp(target, reason));
   }
 
-  terminateWorkflow(target: { workflowId: string; runId?: string }, reason?: string): Promise<void> {
-    return this.#ops.run({
-      prefetch: targetSpec(target),
-      run: async (tx) => {
-        await terminateRun(tx, await this.#openRun(tx, target), reason, undefined);
-      },
-    });
+  terminateWorkflow(target: RunTarget, reason?: string): Promise<void> {
+    return this.#ops.run(terminateOp(target, reason));
   }
 
-  async #openRun(tx: StoreTx, target: { workflowId: string; runId?: string }): Promise<RunRecord> {
-    const run = await tx.getRun(target.workflowId, target.runId, true);
-    if (!run) throw new RunNotFoundError(target.workflowId, target.runId);
-    if (run.status !== 'running') throw new RunClosedError(run.workflowId, run.runId, run.status);
-    return run;
-  }
-
-  async waitForClose(ref: RunRef, signal?: AbortSignal): Promise<HistoryEvent> {
-    for (;;) {
-      const woke = this.#b.notifier.wait(topics.run(ref.workflowId), POLL_MS, signal);
-      const closing = await this.#ops.run({
-        run: async (tx) => {
-          const run = await tx.getRun(ref.workflowId, ref.runId, false);
-          if (!run) throw new RunNotFoundError(ref.workflowId, ref.runId);
-          if (run.status === 'running') return undefined;
-          return (await tx.readEvents(run, run.nextEventId - 1))[0];
-        },
-      });
-      if (closing) return closing;
-      signal?.throwIfAborted();
-      await woke;
-      signal?.throwIfAborted();
-    }
+  waitForClose(ref: RunRef, signal?: AbortSignal): Promise<HistoryEvent> {
+    return waitForClose(this.#b, this.#ops, ref, signal);
   }
 
   claimWorkflowTasks(opts: WorkflowClaimOptions): Promise<WorkflowTask[]> {
@@ -253,108 +160,23 @@ export class TxHistoryStore implements HistoryStore {
     });
   }
 
-  async query(
-    ref: { workflowId: string; runId?: string },
-    name: string,
-    args: unknown[],
-    signal?: AbortSignal,
-  ): Promise<unknown> {
+  async query(ref: RunTarget, name: string, args: unknown[], signal?: AbortSignal): Promise<unknown> {
     const queryId = randomUUID();
-    const target = await this.#ops.run({
-      prefetch: targetSpec(ref),
-      run: async (tx) => {
-        const run = await tx.getRun(ref.workflowId, ref.runId, true);
-        if (!run) throw new RunNotFoundError(ref.workflowId, ref.runId);
-        await tx.insertRequest({
-          ...refOf(run),
-          requestId: queryId,
-          kind: 'query',
-          name,
-          args,
-          state: 'pending',
-        });
-        run.pendingRequests++;
-        await ensureQueryTask(tx, run);
-        await tx.updateRun(run);
-        return refOf(run);
-      },
-    });
-    return this.#awaitRequest(target, queryId, 'query', name, true, signal);
+    const target = await this.#ops.run(queryOp(ref, queryId, name, args));
+    const request = { requestId: queryId, kind: 'query', name, removeWhenDone: true } as const;
+    return awaitRequest(this.#b, this.#ops, target, request, signal);
   }
 
   async update(
-    ref: { workflowId: string; runId?: string },
+    ref: RunTarget,
     updateId: string,
     name: string,
     args: unknown[],
     signal?: AbortSignal,
   ): Promise<unknown> {
-    const target = await this.#ops.run({
-      prefetch: targetSpec(ref),
-      run: async (tx) => {
-        const run = await tx.getRun(ref.workflowId, ref.runId, true);
-        if (!run) throw new RunNotFoundError(ref.workflowId, ref.runId);
-        if (await tx.getRequest(run, updateId)) return refOf(run);
-        if (run.status !== 'running') throw new RunClosedError(run.workflowId, run.runId, run.status);
-        await tx.insertRequest({
-          ...refOf(run),
-          requestId: updateId,
-          kind: 'update',
-          name,
-          args,
-          state: 'pending',
-        });
-        run.pendingRequests++;
-        await ensureWorkflowTask(tx, run);
-        await tx.updateRun(run);
-        return refOf(run);
-      },
-    });
-    return this.#awaitRequest(target, updateId, 'update', name, false, signal);
-  }
-
-  async #awaitRequest(
-    ref: RunRef,
-    requestId: string,
-    kind: 'query' | 'update',
-    name: string,
-    removeWhenDone: boolean,
-    signal?: AbortSignal,
-  ): Promise<unknown> {
-    for (;;) {
-      const woke = this.#b.notifier.wait(topics.request(requestId), POLL_MS, signal);
-      const req: RequestRecord | undefined = await this.#ops.run({
-        run: async (tx) => {
-          const r = await tx.getRequest(ref, requestId);
-          if (r?.state === 'done' && removeWhenDone) await tx.deleteRequest(ref, requestId);
-          return r;
-        },
-      });
-      if (!req) throw new RunNotFoundError(ref.workflowId, ref.runId);
-      if (req.state === 'done') {
-        if (req.failure) throw new WorkflowRequestFailedError(kind, name, req.failure);
-        return req.result;
-      }
-      if (signal?.aborted) {
-        if (removeWhenDone) await this.#abandonRequest(ref, requestId);
-        signal.throwIfAborted();
-      }
-      await woke;
-    }
-  }
-
-  #abandonRequest(ref: RunRef, requestId: string): Promise<void> {
-    return this.#ops.run({
-      prefetch: { runs: [ref] },
-      run: async (tx) => {
-        const run = await tx.getRun(ref.workflowId, ref.runId, true);
-        const req = await tx.getRequest(ref, requestId);
-        if (!run || !req) return;
-        if (req.state === 'pending') run.pendingRequests = Math.max(0, run.pendingRequests - 1);
-        await tx.deleteRequest(ref, requestId);
-        await tx.updateRun(run);
-      },
-    });
+    const target = await this.#ops.run(updateOp(ref, updateId, name, args));
+    const request = { requestId: updateId, kind: 'update', name, removeWhenDone: false } as const;
+    return awaitRequest(this.#b, this.#ops, target, request, signal);
   }
 
   claimActivityTasks(opts: ClaimOptions): Promise<ActivityTask[]> {
@@ -422,32 +244,4 @@ export class TxHistoryStore implements HistoryStore {
       if (n < batch) return total;
     }
   }
-}
-
-/** Rows a delivery to a run needs: the run itself, or the latest run of the id. */
-function targetSpec(target: { workflowId: string; runId?: string }): PrefetchSpec {
-  return target.runId === undefined
-    ? { latest: [target.workflowId] }
-    : { runs: [{ workflowId: target.workflowId, runId: target.runId }] };
-}
-
-/** Rows a workflow task completion needs; children and requests only when it closes or answers. */
-function completionSpec(task: WorkflowTask, completion: WorkflowTaskCompletion): PrefetchSpec {
-  const ref = refOf(task);
-  const closing = completion.events.some((e) => closingEventTypes.has(e.eventType));
-  const answers =
-    task.queries.length > 0 ||
-    task.updates.length > 0 ||
-    (completion.queryResults?.length ?? 0) > 0 ||
-    (completion.rejectedUpdates?.length ?? 0) > 0;
-  return {
-    tasks: [task.taskId],
-    runs: [ref],
-    ...(closing && { children: [ref] }),
-    ...((closing || answers) && { requests: [ref] }),
-  };
-}
-
-function refOf(run: RunRef): RunRef {
-  return { workflowId: run.workflowId, runId: run.runId };
 }

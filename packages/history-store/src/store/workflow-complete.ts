@@ -8,7 +8,7 @@ import { closeRun } from './close.ts';
 import { applyCommandEvent, type CompletionContext } from './commands.ts';
 import { InvalidRequestError, StaleLeaseError } from './errors.ts';
 import { checkLease } from './lease.ts';
-import type { RunRecord, StoreTx, TaskRecord } from './records.ts';
+import { type PrefetchSpec, type RunRecord, refOf, type StoreTx, type TaskRecord } from './records.ts';
 import { hasPendingUpdates, settleRequest } from './requests.ts';
 import type { WorkflowTask, WorkflowTaskCompletion } from './types.ts';
 import { releaseWorkflowTask } from './workflow-claim.ts';
@@ -20,6 +20,23 @@ import { releaseWorkflowTask } from './workflow-claim.ts';
 export type CompletionOutcome =
   | { ok: true; scheduled: { taskId: string; taskQueue: string }[] }
   | { ok: false; conflict: string };
+
+/** Rows a workflow task completion needs; children and requests only when it closes or answers. */
+export function completionSpec(task: WorkflowTask, completion: WorkflowTaskCompletion): PrefetchSpec {
+  const ref = refOf(task);
+  const closing = completion.events.some((e) => closingEventTypes.has(e.eventType));
+  const answers =
+    task.queries.length > 0 ||
+    task.updates.length > 0 ||
+    (completion.queryResults?.length ?? 0) > 0 ||
+    (completion.rejectedUpdates?.length ?? 0) > 0;
+  return {
+    tasks: [task.taskId],
+    runs: [ref],
+    ...(closing && { children: [ref] }),
+    ...((closing || answers) && { requests: [ref] }),
+  };
+}
 
 /** Applies a workflow task completion. Throws (rolling back) on a stale lease or a malformed completion. */
 export async function completeWorkflowTask(
