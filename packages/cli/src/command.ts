@@ -2,12 +2,15 @@
 
 /** Where a command writes. Tests pass buffers; the binary passes the process streams. */
 export interface CliIO {
+  /** The command's output: results, tables, a worker's progress. */
   stdout: (text: string) => void;
+  /** Errors and hints, and notes kept out of the output a script reads (`wrote … to <file>`). */
   stderr: (text: string) => void;
   /** True when stdout is a terminal (progress lines, colours). */
   isTTY: boolean;
   /** Working directory for relative paths and the default embedded store (`.reprise/`). */
   cwd: string;
+  /** The environment the command reads (`DATABASE_URL`, `REPRISE_DEBUG`). */
   env: Record<string, string | undefined>;
 }
 
@@ -15,6 +18,7 @@ export interface CliIO {
 export interface CliCommand {
   /** Words that select it, e.g. `['workflow', 'start']`. */
   path: string[];
+  /** One sentence: what the command does, printed first by `reprise <command> --help`. */
   summary: string;
   /** Usage text shown by `--help`. */
   usage: string;

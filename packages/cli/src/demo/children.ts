@@ -7,12 +7,15 @@ const CHILD = join(import.meta.dirname, 'child.ts');
 
 /** A worker child process and its messages. */
 export class WorkerChild {
+  /** The name the demo prints for this worker, e.g. `A`. */
   readonly name: string;
   readonly proc: ChildProcess;
+  /** Resolves when the process has exited, with its exit code or the signal that ended it. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly #listeners = new Set<(msg: FromChild) => void>();
   #stderr = '';
 
+  /** Forks the worker process with `config`; `onMessage` sees every message it sends. */
   constructor(name: string, config: ChildConfig, onMessage: (msg: FromChild) => void) {
     this.name = name;
     this.proc = fork(CHILD, [JSON.stringify(config)], {
@@ -29,6 +32,7 @@ export class WorkerChild {
     this.exited = new Promise((resolve) => this.proc.on('exit', (code, signal) => resolve({ code, signal })));
   }
 
+  /** The process id, or -1 if the fork failed. */
   get pid(): number {
     return this.proc.pid ?? -1;
   }
@@ -38,6 +42,7 @@ export class WorkerChild {
     return this.#stderr;
   }
 
+  /** Sends a message over the IPC channel. */
   send(msg: ToChild): void {
     this.proc.send(msg);
   }
@@ -67,6 +72,7 @@ export class WorkerChild {
     });
   }
 
+  /** Sends `signal` to the process (the demo uses SIGKILL to crash a worker mid-activity). */
   kill(signal: NodeJS.Signals): void {
     this.proc.kill(signal);
   }

@@ -11,11 +11,13 @@ export class Progress {
   #lastText = '';
   readonly #everyMs: number;
 
+  /** `everyMs`: the least time between two lines (default 100 ms on a terminal, 5 s elsewhere). */
   constructor(io: CliIO, everyMs?: number) {
     this.#io = io;
     this.#everyMs = everyMs ?? (io.isTTY ? 100 : 5000);
   }
 
+  /** Shows `text` unless it is unchanged or the last line was shown less than `everyMs` ago. */
   update(text: string): void {
     const now = Date.now();
     if (text === this.#lastText || now - this.#last < this.#everyMs) return;
