@@ -6,14 +6,15 @@
  * death is attributed exactly, and after `maxCrashAttempts` deaths it fails with SandboxCrashedError
  * instead of crash-looping. A successful activation clears the suspicion.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { Activation } from '../protocol/activation.ts';
 import type { Completion } from '../protocol/completion.ts';
-import { SandboxCrashedError, SandboxRunLostError, WorkflowBundleError } from './errors.ts';
-import { type ActivationRequest, type ChildMessage, fromErrorRecord, type HostMessage } from './ipc.ts';
+import { forkSandboxChild, killSandboxChild, type SandboxChild, setChildIdle } from './child-process.ts';
+import { SandboxRunLostError, WorkflowBundleError } from './errors.ts';
+import { type ActivationRequest, type ActivationResult, fromErrorRecord } from './ipc.ts';
+import { ProcessRuns } from './process-runs.ts';
 import type { SandboxOptions, SandboxRun, WorkflowSandbox } from './types.ts';
 
-const CHILD_ENTRY = new URL('./process-child.ts', import.meta.url);
 /** Grace on top of the CPU deadlines before the watchdog kills a child that stopped answering. */
 const WATCHDOG_GRACE_MS = 2000;
 
@@ -21,11 +22,6 @@ interface Pending {
   request: ActivationRequest;
   resolve: (completion: Completion) => void;
   reject: (error: Error) => void;
-}
-
-interface Child {
-  process: ChildProcess;
-  ready: Promise<string[]>;
 }
 
 class ProcessRun implements SandboxRun {
@@ -59,7 +55,8 @@ export class ProcessSandbox implements WorkflowSandbox {
   readonly #limits: { memoryLimitMb: number; activationTimeoutMs: number };
   readonly #maxAttempts: number;
   readonly #onRunsLost: SandboxOptions['onRunsLost'];
-  #child: Child | undefined;
+  readonly #runs: ProcessRuns;
+  #child: SandboxChild | undefined;
   #types: string[] = [];
   #nextId = 1;
   #queue: Pending[] = [];
@@ -68,10 +65,6 @@ export class ProcessSandbox implements WorkflowSandbox {
   #soloInFlight = false;
   #flushScheduled = false;
   #watchdog: NodeJS.Timeout | undefined;
-  /** Runs instantiated in the current child. */
-  readonly #live = new Set<string>();
-  readonly #lost = new Map<string, 'memory' | 'crash'>();
-  readonly #crashes = new Map<string, number>();
   #loadCrashes = 0;
   #disposed = false;
   /** Restarts of the child so far (metrics, tests). */
@@ -86,6 +79,7 @@ export class ProcessSandbox implements WorkflowSandbox {
     this.#bundle = bundle;
     this.#limits = limits;
     this.#maxAttempts = options.maxCrashAttempts ?? 3;
+    this.#runs = new ProcessRuns(this.#maxAttempts);
     this.#onRunsLost = options.onRunsLost;
   }
 
@@ -119,8 +113,7 @@ export class ProcessSandbox implements WorkflowSandbox {
 
   /** @internal */
   drop(runId: string): void {
-    if (this.#live.delete(runId)) this.#drops.push(runId);
-    this.#lost.delete(runId);
+    if (this.#runs.drop(runId)) this.#drops.push(runId);
   }
 
   async dispose(): Promise<void> {
@@ -134,61 +127,35 @@ export class ProcessSandbox implements WorkflowSandbox {
     const child = this.#child;
     this.#child = undefined;
     clearTimeout(this.#watchdog);
-    if (child !== undefined && child.process.exitCode === null && child.process.signalCode === null) {
-      const exited = new Promise((resolve) => child.process.once('exit', resolve));
-      child.process.ref();
-      child.process.kill('SIGKILL');
-      await exited;
-    }
+    if (child !== undefined) await killSandboxChild(child);
   }
 
-  #start(): Child {
-    const proc = fork(CHILD_ENTRY, [], {
-      execArgv: ['--no-node-snapshot'],
-      env: { ...process.env, TZ: 'UTC' },
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const ready = new Promise<string[]>((resolve, reject) => {
-      const onMessage = (message: ChildMessage): void => {
-        if (message.t === 'loaded') resolve(message.workflowTypes);
-        else if (message.t === 'loadFailed') reject(fromErrorRecord(message.error));
-        else this.#onResults(message.items);
-      };
-      proc.on('message', onMessage);
-      proc.once('exit', (code, signal) => {
-        reject(
+  #start(): SandboxChild {
+    const child = forkSandboxChild(
+      { t: 'load', ...this.#bundle, ...this.#limits },
+      {
+        onResults: (items) => this.#onResults(items),
+        onExit: (proc, exit) => this.#onExit(proc, exit),
+        loadExitError: (exit) =>
           new WorkflowBundleError(
             this.buildId,
-            `the sandbox process exited while loading the bundle (${code ?? signal})`,
+            `the sandbox process exited while loading the bundle (${exit})`,
           ),
-        );
-        this.#onExit(proc, signal !== null ? `signal ${signal}` : `exit code ${code}`);
-      });
-    });
+      },
+    );
     // Loaded and idle, the child must not keep the worker process alive on its own.
-    ready.then(
+    child.ready.then(
       () => {
-        if (this.#inFlight.size === 0 && this.#child?.process === proc) this.#setIdle(true);
+        if (this.#inFlight.size === 0 && this.#child === child) this.#setIdle(true);
       },
       () => {},
     );
-    const message: HostMessage = { t: 'load', ...this.#bundle, ...this.#limits };
-    proc.send(message);
-    this.#child = { process: proc, ready };
-    return this.#child;
+    this.#child = child;
+    return child;
   }
 
   #setIdle(idle: boolean): void {
-    const proc = this.#child?.process;
-    const channel = proc?.channel as { ref?: () => void; unref?: () => void } | null | undefined;
-    if (idle) {
-      proc?.unref();
-      channel?.unref?.();
-    } else {
-      proc?.ref();
-      channel?.ref?.();
-    }
+    setChildIdle(this.#child?.process, idle);
   }
 
   #scheduleFlush(): void {
@@ -215,81 +182,64 @@ export class ProcessSandbox implements WorkflowSandbox {
     );
   }
 
-  #send(child: Child): void {
+  #send(child: SandboxChild): void {
     if (this.#child !== child || this.#soloInFlight || this.#disposed) return;
     this.#loadCrashes = 0;
     const batch: Pending[] = [];
     while (this.#queue.length > 0) {
       const next = this.#queue[0]!;
       const { runId, fresh } = next.request;
-      const attempts = this.#crashes.get(runId) ?? 0;
-      if (!fresh && !this.#live.has(runId)) {
+      const admission = this.#runs.admit(runId, fresh);
+      if (!admission.send) {
         this.#queue.shift();
-        const why = this.#lost.get(runId);
-        next.reject(
-          new SandboxRunLostError(
-            runId,
-            why ?? 'discarded',
-            why === undefined ? 'no live instance of it in the sandbox' : `its sandbox was lost (${why})`,
-          ),
-        );
+        next.reject(admission.error);
         continue;
       }
-      if (attempts >= this.#maxAttempts) {
-        this.#queue.shift();
-        next.reject(new SandboxCrashedError(runId, attempts, 'not started again'));
-        continue;
-      }
-      if (attempts > 0) {
+      if (admission.suspect) {
         // A suspect goes alone, so that a crash is attributed to it and nobody else.
         if (batch.length > 0 || this.#inFlight.size > 0) break;
         this.#soloInFlight = true;
       }
       this.#queue.shift();
-      if (fresh) {
-        this.#live.add(runId);
-        this.#lost.delete(runId);
-      }
+      this.#runs.sent(runId, fresh);
       batch.push(next);
       if (this.#soloInFlight) break;
     }
     if (batch.length === 0) return;
     for (const p of batch) this.#inFlight.set(p.request.id, p);
-    const message: HostMessage = { t: 'batch', items: batch.map((p) => p.request), drops: this.#drops };
+    const items = batch.map((p) => p.request);
+    const drops = this.#drops;
     this.#drops = [];
     this.#setIdle(false);
-    child.process.send(message);
+    child.process.send({ t: 'batch', items, drops });
     this.#armWatchdog(child);
   }
 
-  #armWatchdog(child: Child): void {
+  #armWatchdog(child: SandboxChild): void {
     clearTimeout(this.#watchdog);
     const budget = this.#limits.activationTimeoutMs * this.#inFlight.size + WATCHDOG_GRACE_MS;
     this.#watchdog = setTimeout(() => child.process.kill('SIGKILL'), budget);
     this.#watchdog.unref();
   }
 
-  #onResults(items: { id: number; completion?: Completion; error?: import('./ipc.ts').ErrorRecord }[]): void {
+  #onResults(items: ActivationResult[]): void {
     for (const item of items) {
       const pending = this.#inFlight.get(item.id);
       if (pending === undefined) continue;
       this.#inFlight.delete(item.id);
       const { runId } = pending.request;
-      if (item.completion !== undefined) {
-        this.#crashes.delete(runId);
-        if (item.completion.taskFailure !== undefined) this.#live.delete(runId);
+      if ('completion' in item) {
+        this.#runs.completed(runId, item.completion.taskFailure !== undefined);
         pending.resolve(item.completion);
         continue;
       }
-      const error = fromErrorRecord(item.error!);
-      this.#live.delete(runId);
-      if (item.error!.code === 'SANDBOX_MEMORY_LIMIT') {
-        const lost = item.error!.lostRunIds ?? [];
-        for (const id of lost) {
-          this.#live.delete(id);
-          this.#lost.set(id, 'memory');
-        }
+      const error = fromErrorRecord(item.error);
+      if (item.error.code === 'SANDBOX_MEMORY_LIMIT') {
+        const lost = item.error.lostRunIds ?? [];
+        this.#runs.failed(runId, lost);
         if (lost.length > 0) this.#onRunsLost?.(lost, 'memory');
+      } else {
+        this.#runs.failed(runId);
       }
       pending.reject(error);
     }
@@ -310,25 +260,12 @@ export class ProcessSandbox implements WorkflowSandbox {
     const inFlight = [...this.#inFlight.values()];
     this.#inFlight.clear();
     this.#soloInFlight = false;
-    for (const p of inFlight) {
-      const { runId } = p.request;
-      const attempts = (this.#crashes.get(runId) ?? 0) + 1;
-      this.#crashes.set(runId, attempts);
-      this.#live.delete(runId);
-      p.reject(
-        attempts >= this.#maxAttempts
-          ? new SandboxCrashedError(runId, attempts, exit)
-          : new SandboxRunLostError(
-              runId,
-              'crash',
-              `the sandbox process died (${exit}) while running it, attempt ${attempts} of ${this.#maxAttempts}`,
-            ),
-      );
-    }
-    const lost = [...this.#live];
-    this.#live.clear();
+    const { errors, lost } = this.#runs.childDied(
+      inFlight.map((p) => p.request.runId),
+      exit,
+    );
+    for (let i = 0; i < inFlight.length; i++) inFlight[i]!.reject(errors[i]!);
     this.#drops = [];
-    for (const id of lost) this.#lost.set(id, 'crash');
     if (lost.length > 0) this.#onRunsLost?.(lost, 'crash');
     if (inFlight.length === 0 && ++this.#loadCrashes >= this.#maxAttempts) {
       const queued = this.#queue;
