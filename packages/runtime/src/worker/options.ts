@@ -24,6 +24,13 @@ export interface WorkerOptions {
   maxConcurrentActivities?: number;
   /** Live runs kept in memory between workflow tasks (default 1,000); evicted runs replay when they wake. */
   maxCachedRuns?: number;
+  /**
+   * A run that goes to sleep on a timer at least this far away (ms), with nothing else pending, is
+   * evicted from the cache: its sandbox instance is disposed and it replays from history when it
+   * wakes, so sleeping runs hold no sandbox memory (default 5,000; `0` evicts every sleeping run,
+   * `Infinity` keeps them cached, subject to `maxCachedRuns`).
+   */
+  evictSleepingRunsAfterMs?: number;
   /** Where sandboxes run: a supervised child process, or this process (default: the sandbox's default). */
   isolation?: 'process' | 'inline';
   /** Lease of a claimed workflow task (default 10 s). */
@@ -35,6 +42,12 @@ export interface WorkerOptions {
   activityLeaseMs?: number;
   /** Longest wait between empty polls when no notification arrives (default 1 s). */
   pollIntervalMs?: number;
+  /**
+   * Longest sleep of the timer loop when nothing of its own is due (default 1 s): how soon timers
+   * and lease expiries created by other processes (a crashed worker's) are seen without a
+   * notification. Each wake costs one `nextDueTime` query.
+   */
+  timerRecheckMs?: number;
   /** How long `shutdown()` lets running activities finish before abandoning them (default 10 s). */
   shutdownGraceMs?: number;
   /** Mark activations `continueAsNewSuggested` from this history length on (default 10,000). */
@@ -72,9 +85,11 @@ export interface ResolvedWorkerOptions {
   maxConcurrentWorkflowTasks: number;
   maxConcurrentActivities: number;
   maxCachedRuns: number;
+  evictSleepingRunsAfterMs: number;
   workflowTaskLeaseMs: number;
   activityLeaseMs: number;
   pollIntervalMs: number;
+  timerRecheckMs: number;
   shutdownGraceMs: number;
   continueAsNewSuggestedAt: number;
 }
@@ -102,9 +117,11 @@ export function resolveOptions(o: WorkerOptions): ResolvedWorkerOptions {
     maxConcurrentWorkflowTasks: positive('maxConcurrentWorkflowTasks', o.maxConcurrentWorkflowTasks, 4),
     maxConcurrentActivities: positive('maxConcurrentActivities', o.maxConcurrentActivities, 100),
     maxCachedRuns: nonNegative('maxCachedRuns', o.maxCachedRuns, 1000),
+    evictSleepingRunsAfterMs: threshold('evictSleepingRunsAfterMs', o.evictSleepingRunsAfterMs, 5000),
     workflowTaskLeaseMs: positive('workflowTaskLeaseMs', o.workflowTaskLeaseMs, 10_000),
     activityLeaseMs: positive('activityLeaseMs', o.activityLeaseMs, 10_000),
     pollIntervalMs: positive('pollIntervalMs', o.pollIntervalMs, 1000),
+    timerRecheckMs: positive('timerRecheckMs', o.timerRecheckMs, 1000),
     shutdownGraceMs: nonNegative('shutdownGraceMs', o.shutdownGraceMs, 10_000),
     continueAsNewSuggestedAt: positive('continueAsNewSuggestedAt', o.continueAsNewSuggestedAt, 10_000),
   };
@@ -115,6 +132,14 @@ function positive(name: string, v: number | undefined, dflt: number): number {
   if (v === undefined) return dflt;
   if (!Number.isFinite(v) || v <= 0)
     throw new WorkerOptionsError(`Worker.create: \`${name}\` must be a positive number, got ${v}`);
+  return v;
+}
+
+/** Zero or more, `Infinity` allowed (a threshold that is never reached). */
+function threshold(name: string, v: number | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (Number.isNaN(v) || v < 0)
+    throw new WorkerOptionsError(`Worker.create: \`${name}\` must be zero or more (or Infinity), got ${v}`);
   return v;
 }
 

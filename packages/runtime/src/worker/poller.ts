@@ -1,7 +1,10 @@
 /**
  * The claim loop shared by workflow and activity tasks: claim as many tasks as there are free slots
- * (one batch, one round trip), hand each to its handler, and between empty claims wait for a
- * notification from the store (LISTEN/NOTIFY), a local poke, or the poll interval.
+ * (one batch, one round trip), hand each to its handler, and after a claim that came back short wait
+ * for a notification from the store (LISTEN/NOTIFY), a local poke, or the poll interval.
+ *
+ * The wait is armed before the claim is sent: work that is committed (and notified) while the claim
+ * is in flight wakes the loop at once instead of being found one poll interval later.
  */
 import type { Logger } from './logger.ts';
 import type { Slots } from './slots.ts';
@@ -30,25 +33,40 @@ export async function pollLoop<T>(o: PollLoopOptions<T>): Promise<void> {
     if (o.stop.aborted) break;
     const n = Math.min(o.slots.free, o.maxBatch);
     o.slots.take(n);
+    const armed = o.waker.arm(o.stop);
     let tasks: T[];
     try {
       tasks = await o.claim(n);
       failures = 0;
     } catch (err) {
+      armed.cancel();
       for (let i = 0; i < n; i++) o.slots.release();
       failures++;
       // A lost connection or a restarting database: back off, keep the worker alive.
       const delay = Math.min(5000, 100 * 2 ** Math.min(failures, 6));
       o.logger.log('warn', `${o.kind} task claim failed, retrying`, { error: err, retryInMs: delay });
-      await o.waker.sleep(delay, o.stop);
+      await sleep(delay, o.stop);
       continue;
     }
     for (let i = tasks.length; i < n; i++) o.slots.release();
     for (const task of tasks) {
       void o.handle(task).finally(() => o.slots.release());
     }
-    if (tasks.length === 0) await o.waker.wait(o.stop);
+    if (tasks.length === n) {
+      // A full batch: more may be waiting; claim again as soon as a slot is free.
+      armed.cancel();
+      continue;
+    }
+    await armed.woke;
   }
+}
+
+/** A wait registered ahead of a claim; see {@link Waker.arm}. */
+export interface ArmedWait {
+  /** Resolves on a notification, a poke, the poll interval, or stop. Never rejects. */
+  woke: Promise<void>;
+  /** Ends the wait at once (its notification registration and timer are released). */
+  cancel(): void;
 }
 
 /**
@@ -58,18 +76,16 @@ export async function pollLoop<T>(o: PollLoopOptions<T>): Promise<void> {
 export class Waker {
   readonly #wait: (timeoutMs: number, signal: AbortSignal) => Promise<void>;
   readonly #intervalMs: number;
-  #current: AbortController | undefined;
-  #poked = false;
+  readonly #armed = new Set<AbortController>();
 
   constructor(wait: (timeoutMs: number, signal: AbortSignal) => Promise<void>, intervalMs: number) {
     this.#wait = wait;
     this.#intervalMs = intervalMs;
   }
 
-  /** Ends the current wait (or the next one, at once). */
+  /** Ends every armed wait. A poke while nothing is armed needs no record: the next claim sees the work. */
   poke(): void {
-    this.#poked = true;
-    this.#current?.abort();
+    for (const ac of this.#armed) ac.abort();
   }
 
   /** Pokes after `delayMs`: for retries this worker knows are coming. */
@@ -78,29 +94,28 @@ export class Waker {
     t.unref();
   }
 
-  async wait(stop: AbortSignal): Promise<void> {
-    if (this.#poked) {
-      this.#poked = false;
-      return;
-    }
+  /**
+   * Starts waiting now (the store registers the notification listener synchronously), so a
+   * notification that arrives before the caller awaits `woke` is kept.
+   */
+  arm(stop: AbortSignal): ArmedWait {
     const ac = new AbortController();
-    this.#current = ac;
+    this.#armed.add(ac);
     const onStop = () => ac.abort();
     stop.addEventListener('abort', onStop, { once: true });
-    try {
-      await this.#wait(this.#intervalMs, ac.signal);
-    } catch {
-      // An aborted or failed wait is just an early poll.
-    } finally {
-      stop.removeEventListener('abort', onStop);
-      this.#current = undefined;
-      this.#poked = false;
-    }
+    if (stop.aborted) ac.abort();
+    const woke = this.#wait(this.#intervalMs, ac.signal)
+      .catch(() => undefined) // an aborted or failed wait is just an early poll
+      .finally(() => {
+        stop.removeEventListener('abort', onStop);
+        this.#armed.delete(ac);
+      });
+    return { woke, cancel: () => ac.abort() };
   }
 
-  /** Sleeps `ms`, ending early on `stop`. */
-  sleep(ms: number, stop: AbortSignal): Promise<void> {
-    return sleep(ms, stop);
+  /** Waits once (arm and await). */
+  wait(stop: AbortSignal): Promise<void> {
+    return this.arm(stop).woke;
   }
 }
 

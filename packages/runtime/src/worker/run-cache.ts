@@ -6,6 +6,7 @@
 import type { Activation, Completion } from '../protocol/index.ts';
 import type { WorkflowStateMachine } from '../state-machine/index.ts';
 import { Lru } from './lru.ts';
+import type { PendingWork } from './pending-work.ts';
 
 /** One run's instance of the workflow code inside a sandbox. */
 export interface SandboxRun {
@@ -20,6 +21,8 @@ export interface LiveRun {
   workflowType: string;
   machine: WorkflowStateMachine;
   instance: SandboxRun;
+  /** What the run waits for, to tell a sleeping run (evicted) from a busy one (kept). */
+  pending: PendingWork;
 }
 
 /** LRU cache of live runs with the `knownHistory` map the store's claim takes. */
@@ -52,6 +55,11 @@ export class RunCache {
   /** Disposes a run that will not be cached (closed, failed, or rejected by the store). */
   discard(run: LiveRun): void {
     this.#dispose(run);
+  }
+
+  /** Events the cached run `runId` already has (for an eager claim of its next task), if cached. */
+  knownEvents(runId: string): number | undefined {
+    return this.#lru.peek(runId)?.machine.lastEventId;
   }
 
   /** Runs in the cache with the number of events each already has, for `claimWorkflowTasks`. */

@@ -28,8 +28,17 @@ export class Slots {
     this.#used += n;
   }
 
-  release(): void {
-    this.#used--;
+  /** Takes up to `n` free slots at once (none if none are free); returns how many were taken. */
+  takeUpTo(n: number): number {
+    const k = Math.max(0, Math.min(n, this.free));
+    this.#used += k;
+    return k;
+  }
+
+  /** Gives back `n` slots (default 1) and wakes whoever waits for one. */
+  release(n = 1): void {
+    if (n <= 0) return;
+    this.#used -= n;
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const w of waiters) w();

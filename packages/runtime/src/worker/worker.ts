@@ -4,7 +4,13 @@
  *
  * Host-only.
  */
-import type { ActivityTask, HistoryStore, WorkflowTask } from '@reprise/history-store';
+import type {
+  ActivityCompletionResult,
+  ActivityOutcome,
+  ActivityTask,
+  HistoryStore,
+  WorkflowTask,
+} from '@reprise/history-store';
 import { type ActivityImplementations, runActivityTask } from '../activity/runner.ts';
 import { JsonLogger, type Logger, withFields } from './logger.ts';
 import {
@@ -27,6 +33,11 @@ export interface WorkerStats {
   activitiesFailed: number;
   activityRetries: number;
   cachedRuns: number;
+  /** Runs evicted from the cache because they went to sleep on a far timer (they replay on waking). */
+  sleepingRunsEvicted: number;
+  /** Tasks received by eager dispatch (with a completion, no claim): activities and workflow tasks. */
+  eagerActivities: number;
+  eagerWorkflowTasks: number;
 }
 
 /** Lifecycle of a worker. */
@@ -63,6 +74,7 @@ export class Worker {
   #state: WorkerState = 'created';
   #running: Promise<void> | undefined;
   #activityStats = { completed: 0, failed: 0, retries: 0 };
+  #eager = { activities: 0, workflowTasks: 0 };
 
   private constructor(
     o: WorkerOptions,
@@ -81,7 +93,7 @@ export class Worker {
     const q = resolved.taskQueue;
     this.#wfWaker = new Waker((ms, signal) => o.store.waitForWork(q, ms, signal), resolved.pollIntervalMs);
     this.#actWaker = new Waker((ms, signal) => o.store.waitForWork(q, ms, signal), resolved.pollIntervalMs);
-    this.#timers = new TimerLoop(o.store, logger);
+    this.#timers = new TimerLoop(o.store, logger, resolved.timerRecheckMs);
   }
 
   /**
@@ -105,7 +117,14 @@ export class Worker {
             ...(options.isolation ? { isolation: options.isolation } : {}),
             ...(options.faultPoint ? { faultPoint: options.faultPoint } : {}),
           });
-    return new Worker(options, resolved, workflows, logger);
+    const worker = new Worker(options, resolved, workflows, logger);
+    if (workflows && Object.keys(worker.#activities).length > 0) {
+      workflows.eagerActivities = {
+        reserve: (n) => (worker.#state === 'running' ? worker.#actSlots.takeUpTo(n) : 0),
+        release: (n) => worker.#actSlots.release(n),
+      };
+    }
+    return worker;
   }
 
   get state(): WorkerState {
@@ -126,6 +145,9 @@ export class Worker {
       activitiesFailed: this.#activityStats.failed,
       activityRetries: this.#activityStats.retries,
       cachedRuns: wf?.cachedRuns ?? 0,
+      sleepingRunsEvicted: wf?.sleepingEvicted ?? 0,
+      eagerActivities: this.#eager.activities,
+      eagerWorkflowTasks: this.#eager.workflowTasks,
     };
   }
 
@@ -174,7 +196,9 @@ export class Worker {
         pollLoop<WorkflowTask>({
           kind: 'workflow',
           slots: this.#wfSlots,
-          maxBatch: this.options.maxConcurrentWorkflowTasks,
+          // Half the slots at most: a claim holds its slots until it returns, and eager dispatch
+          // (a run's next task taken with its activity's completion) needs free ones meanwhile.
+          maxBatch: Math.max(1, Math.ceil(this.options.maxConcurrentWorkflowTasks / 2)),
           claim: (max) =>
             this.store.claimWorkflowTasks({
               taskQueue: q,
@@ -183,11 +207,7 @@ export class Worker {
               max,
               knownHistory: wf.knownHistory(),
             }),
-          handle: async (task) => {
-            const effects = await wf.process(task);
-            if (effects.timers) this.#timers.poke();
-            if (effects.activities) this.#actWaker.poke();
-          },
+          handle: (task) => this.#runWorkflowTask(task),
           waker: this.#wfWaker,
           logger: this.logger,
           stop,
@@ -221,15 +241,44 @@ export class Worker {
     }
   }
 
+  async #runWorkflowTask(task: WorkflowTask): Promise<void> {
+    const wf = this.#workflows;
+    if (!wf) return;
+    const effects = await wf.process(task);
+    if (effects.timers) this.#timers.poke();
+    if (effects.activities) this.#actWaker.poke();
+    for (const t of effects.activityTasks) {
+      this.#eager.activities++;
+      // Its slot was reserved before the completion was sent.
+      void this.#runActivity(t).finally(() => this.#actSlots.release());
+    }
+  }
+
   async #runActivity(task: ActivityTask): Promise<void> {
+    let next: WorkflowTask | undefined;
     const res = await runActivityTask(task, {
-      store: this.store,
+      store: {
+        clock: this.store.clock,
+        heartbeatActivityTask: (t, details) => this.store.heartbeatActivityTask(t, details),
+        completeActivityTask: async (t, outcome) => {
+          const r = await this.#completeActivity(t, outcome);
+          next = r.workflowTask;
+          return r;
+        },
+      },
       activities: this.#activities,
       leaseMs: this.options.activityLeaseMs,
       logger: this.logger,
       shutdownSignal: this.#abandonActivities.signal,
       ...(this.#faultPoint ? { beforeReport: () => this.#faultPoint?.('activity:beforeReport', task) } : {}),
     });
+    if (next) {
+      // Eager dispatch: the run's next workflow task came back with the completion, in the
+      // workflow slot reserved for it; run it now, from the cached run, with no claim.
+      this.#eager.workflowTasks++;
+      const t = next;
+      void this.#runWorkflowTask(t).finally(() => this.#wfSlots.release());
+    }
     if (!res.reported) return;
     if (res.retryAt !== undefined) {
       this.#activityStats.retries++;
@@ -237,7 +286,41 @@ export class Worker {
     } else if (res.outcome.status === 'completed') this.#activityStats.completed++;
     else this.#activityStats.failed++;
     // A recorded outcome schedules a workflow task on this queue.
-    this.#wfWaker.poke();
+    if (!next && res.retryAt === undefined) this.#wfWaker.poke();
+  }
+
+  /**
+   * Reports an activity outcome; with eager dispatch (store support, a free workflow slot, a worker
+   * still running) the run's next workflow task comes back leased in the same transaction, holding
+   * the reserved slot. Without one, the slot is given back.
+   */
+  async #completeActivity(
+    task: ActivityTask,
+    outcome: ActivityOutcome,
+  ): Promise<ActivityCompletionResult & { workflowTask?: WorkflowTask }> {
+    const wf = this.#workflows;
+    const store = this.store;
+    if (
+      !wf ||
+      !store.completeActivityTaskAndClaim ||
+      this.#state !== 'running' ||
+      this.#wfSlots.takeUpTo(1) === 0
+    )
+      return store.completeActivityTask(task, outcome);
+    let taken = false;
+    try {
+      const known = wf.knownEvents(task.runId);
+      const r = await store.completeActivityTaskAndClaim(task, outcome, {
+        taskQueue: this.options.taskQueue,
+        owner: this.options.identity,
+        leaseMs: this.options.workflowTaskLeaseMs,
+        ...(known !== undefined ? { knownHistory: new Map([[task.runId, known]]) } : {}),
+      });
+      taken = r.workflowTask !== undefined;
+      return r;
+    } finally {
+      if (!taken) this.#wfSlots.release();
+    }
   }
 
   async #drain(): Promise<void> {

@@ -8,11 +8,18 @@
  *
  * Host-only.
  */
-import type { HistoryEvent, HistoryStore, WorkflowTask } from '@reprise/history-store';
+import type {
+  ActivityTask,
+  HistoryEvent,
+  HistoryStore,
+  WorkflowTask,
+  WorkflowTaskCompletion,
+} from '@reprise/history-store';
 import type { FailureInfo } from '../protocol/index.ts';
 import { isNondeterminismError, WorkflowStateMachine } from '../state-machine/index.ts';
 import type { Logger } from './logger.ts';
 import type { FaultPointHook, ResolvedWorkerOptions } from './options.ts';
+import { PendingWork } from './pending-work.ts';
 import { type LiveRun, RunCache, type SandboxRun } from './run-cache.ts';
 
 /** A sandbox able to create run instances (see `createWorkflowSandbox`). */
@@ -21,10 +28,24 @@ export interface SandboxHost {
   dispose(): void | Promise<void>;
 }
 
-/** What a processed task created, so the worker can wake the right loop at once. */
+/** What a processed task created, so the worker can wake the right loop or run the work at once. */
 export interface TaskEffects {
   timers: boolean;
+  /** Activities were scheduled that this worker did not take eagerly: wake the activity poller. */
   activities: boolean;
+  /** Activities the completion leased to this worker (eager dispatch), each in a reserved slot. */
+  activityTasks: ActivityTask[];
+}
+
+/**
+ * Eager activity dispatch: the completion of a workflow task leases the activities it schedules to
+ * this worker in the same transaction, when the store supports it and activity slots are free.
+ */
+export interface EagerActivities {
+  /** Takes up to `n` activity slots; returns how many were taken. */
+  reserve(n: number): number;
+  /** Gives back `n` reserved slots the store did not fill. */
+  release(n: number): void;
 }
 
 /** Options of {@link WorkflowTaskProcessor}. */
@@ -37,15 +58,18 @@ export interface WorkflowTaskProcessorOptions {
   faultPoint?: FaultPointHook;
 }
 
-const NO_EFFECTS: TaskEffects = { timers: false, activities: false };
+const NO_EFFECTS: TaskEffects = { timers: false, activities: false, activityTasks: [] };
 
 /** Processes workflow tasks for one worker; holds its cache of live runs. */
 export class WorkflowTaskProcessor {
   readonly buildId: string;
+  /** Set by a worker that runs activities too, to take the activities its completions schedule. */
+  eagerActivities: EagerActivities | undefined;
   readonly #o: WorkflowTaskProcessorOptions;
   readonly #cache: RunCache;
   #completed = 0;
   #failed = 0;
+  #sleepingEvicted = 0;
 
   constructor(o: WorkflowTaskProcessorOptions) {
     this.#o = o;
@@ -59,8 +83,18 @@ export class WorkflowTaskProcessor {
     );
   }
 
-  get stats(): { completed: number; failed: number; cachedRuns: number } {
-    return { completed: this.#completed, failed: this.#failed, cachedRuns: this.#cache.size };
+  get stats(): { completed: number; failed: number; cachedRuns: number; sleepingEvicted: number } {
+    return {
+      completed: this.#completed,
+      failed: this.#failed,
+      cachedRuns: this.#cache.size,
+      sleepingEvicted: this.#sleepingEvicted,
+    };
+  }
+
+  /** Events the cached run already has (for an eager claim's `knownHistory`), if it is cached. */
+  knownEvents(runId: string): number | undefined {
+    return this.#cache.knownEvents(runId);
   }
 
   /** Runs cached with their known history length, for the claim's `knownHistory`. */
@@ -131,22 +165,34 @@ export class WorkflowTaskProcessor {
         if (outcome.status !== 'recorded')
           throw new Error(`unexpected outcome ${outcome.status} of a live task`);
         await this.#o.faultPoint?.('workflowTask:beforeComplete', task);
-        await this.#o.store.completeWorkflowTask(task, {
-          events: outcome.events,
-          queryResults: outcome.queryResults,
-          rejectedUpdates: outcome.rejectedUpdates,
-          buildId: this.buildId,
-        });
-        this.#completed++;
-        await this.#o.faultPoint?.('workflowTask:afterComplete', task);
-        if (outcome.closesRun) this.#cache.discard(run);
-        else this.#cache.put(run);
-        run = undefined;
-        const effects = { timers: false, activities: false };
+        let scheduled = 0;
+        let timers = false;
         for (const e of outcome.events) {
-          if (e.eventType === 'TimerStarted') effects.timers = true;
-          else if (e.eventType === 'ActivityTaskScheduled') effects.activities = true;
+          if (e.eventType === 'TimerStarted') timers = true;
+          else if (e.eventType === 'ActivityTaskScheduled') scheduled++;
         }
+        const activityTasks = await this.#complete(
+          task,
+          {
+            events: outcome.events,
+            queryResults: outcome.queryResults,
+            rejectedUpdates: outcome.rejectedUpdates,
+            buildId: this.buildId,
+          },
+          scheduled,
+        );
+        this.#completed++;
+        const effects = { timers, activities: scheduled > activityTasks.length, activityTasks };
+        try {
+          await this.#o.faultPoint?.('workflowTask:afterComplete', task);
+        } catch (err) {
+          // The eager activities stay leased to us until their leases expire; free their slots.
+          this.eagerActivities?.release(activityTasks.length);
+          throw err;
+        }
+        if (outcome.closesRun) this.#cache.discard(run);
+        else this.#keepOrEvict(run);
+        run = undefined;
         this.#o.logger.log('debug', 'workflow task completed', { ...log, events: outcome.events.length });
         return effects;
       }
@@ -156,6 +202,54 @@ export class WorkflowTaskProcessor {
       await this.#handleError(task, err, log);
       return NO_EFFECTS;
     }
+  }
+
+  /**
+   * Reports the completion; with eager dispatch (store support and free activity slots), also takes
+   * the activities it schedules, saving a claim round trip and the poll latency for each.
+   */
+  async #complete(
+    task: WorkflowTask,
+    completion: WorkflowTaskCompletion,
+    scheduled: number,
+  ): Promise<ActivityTask[]> {
+    const store = this.#o.store;
+    const eager = this.eagerActivities;
+    const reserved =
+      scheduled > 0 && eager && store.completeWorkflowTaskAndClaim ? eager.reserve(scheduled) : 0;
+    if (reserved === 0 || !eager || !store.completeWorkflowTaskAndClaim) {
+      await store.completeWorkflowTask(task, completion);
+      return [];
+    }
+    let taken: ActivityTask[] = [];
+    try {
+      taken = await store.completeWorkflowTaskAndClaim(task, completion, {
+        owner: this.#o.options.identity,
+        leaseMs: this.#o.options.activityLeaseMs,
+        max: reserved,
+        taskQueues: [this.#o.options.taskQueue],
+      });
+    } finally {
+      eager.release(reserved - taken.length);
+    }
+    return taken;
+  }
+
+  /**
+   * Caches the run, unless it sleeps on a timer further away than `evictSleepingRunsAfterMs` with
+   * nothing else pending: then its sandbox instance is disposed (it replays when the timer fires), so
+   * sleeping runs hold no sandbox memory however many there are.
+   */
+  #keepOrEvict(run: LiveRun): void {
+    run.pending.update(run.machine.history);
+    const until = run.pending.sleepingUntil();
+    if (
+      until !== undefined &&
+      until - this.#o.store.clock.now() >= this.#o.options.evictSleepingRunsAfterMs
+    ) {
+      this.#sleepingEvicted++;
+      this.#cache.discard(run);
+    } else this.#cache.put(run);
   }
 
   /** Disposes the cached runs and the sandbox. */
@@ -196,6 +290,7 @@ export class WorkflowTaskProcessor {
       workflowType: task.workflowType,
       machine,
       instance,
+      pending: new PendingWork(),
     };
   }
 
