@@ -1,5 +1,8 @@
-/** Row ⇄ record mapping. Records are stored whole as msgpack in `data`; columns are indexed copies. */
-import { decodeEvent, decodePayload, encodeEvent, encodePayload } from '../codec/index.ts';
+/**
+ * Rows to records. Records are stored whole as msgpack in `data`; the other columns are indexed copies,
+ * written from the records by writes.ts.
+ */
+import { decodeEvent, decodePayload, encodePayload } from '../codec/index.ts';
 import type { HistoryEvent, NewEvent } from '../events/events.ts';
 import type { RequestRecord, RunRecord, TaskKind, TaskRecord } from '../store/records.ts';
 import { type SqlDriver, toBytea } from './driver.ts';
@@ -16,50 +19,6 @@ export function pack(driver: SqlDriver, value: unknown): Uint8Array {
 
 export function runFromRow(row: Row): RunRecord {
   return decodePayload(bytes(row.data), 'run') as RunRecord;
-}
-
-export function runParams(driver: SqlDriver, run: RunRecord): unknown[] {
-  return [
-    run.workflowId,
-    run.runId,
-    run.workflowType,
-    run.taskQueue,
-    run.status,
-    run.startTime,
-    run.closeTime ?? null,
-    run.nextEventId,
-    run.blocked !== undefined,
-    run.parent?.workflowId ?? null,
-    run.parent?.runId ?? null,
-    pack(driver, run),
-  ];
-}
-
-export function runUpdateParams(driver: SqlDriver, run: RunRecord): unknown[] {
-  return [
-    run.workflowId,
-    run.runId,
-    run.status,
-    run.closeTime ?? null,
-    run.nextEventId,
-    run.blocked !== undefined,
-    pack(driver, run),
-  ];
-}
-
-export function eventParams(
-  driver: SqlDriver,
-  ref: { workflowId: string; runId: string },
-  events: HistoryEvent[],
-) {
-  return events.flatMap((e) => [
-    ref.workflowId,
-    ref.runId,
-    e.eventId,
-    e.eventType,
-    e.eventTime,
-    toBytea(driver, encodeEvent(e)),
-  ]);
 }
 
 export function eventFromRow(row: Row): HistoryEvent {
@@ -93,37 +52,6 @@ export function taskFromRow(row: Row): TaskRecord {
     };
   }
   return task;
-}
-
-export function taskInsertParams(driver: SqlDriver, t: Omit<TaskRecord, 'taskId'>): unknown[] {
-  return [
-    t.kind,
-    t.taskQueue,
-    t.workflowId,
-    t.runId,
-    t.visibleAt ?? null,
-    t.deadlineAt ?? null,
-    t.lease?.owner ?? null,
-    t.lease?.token ?? null,
-    t.lease?.expiresAt ?? null,
-    t.attempt,
-    t.refEventId,
-    pack(driver, t.data),
-  ];
-}
-
-export function taskUpdateParams(driver: SqlDriver, t: TaskRecord): unknown[] {
-  return [
-    t.taskId,
-    t.visibleAt ?? null,
-    t.deadlineAt ?? null,
-    t.lease?.owner ?? null,
-    t.lease?.token ?? null,
-    t.lease?.expiresAt ?? null,
-    t.attempt,
-    t.refEventId,
-    pack(driver, t.data),
-  ];
 }
 
 export function requestFromRow(row: Row): RequestRecord {

@@ -19,10 +19,11 @@ import type {
 } from '../store/records.ts';
 import type { RunRef } from '../store/types.ts';
 import { keyOf, TxCache } from './cache.ts';
+import { lockRunsNoWait, takeClaimed } from './claim-locks.ts';
 import type { SqlClient } from './driver.ts';
 import { bind, type SqlValue } from './literal.ts';
 import { notifyPayloads } from './notify.ts';
-import { claimKey, prefetch, refColumns, uniqueRefs } from './prefetch.ts';
+import { prefetch } from './prefetch.ts';
 import { bufferedFromRow, eventFromRow, requestFromRow, runFromRow, taskFromRow } from './rows.ts';
 import type { Statements } from './sql.ts';
 import type { TaskIdSource } from './task-ids.ts';
@@ -86,49 +87,14 @@ export class PgTx implements StoreTx {
     return prefetch((stmts) => this.read(stmts), this.#sql, this.#cache, spec, this.now);
   }
 
-  /**
-   * Claimable rows of a kind and queue taken ahead by `prefetch`, up to `max`, or undefined when none
-   * were. Rows this transaction changed since (deleted, leased) are left out.
-   */
+  /** Claimable rows of a kind and queue taken ahead by `prefetch` (see claim-locks.ts). */
   takeClaimed(kind: string, taskQueue: string, max: number): TaskRecord[] | undefined {
-    const rows = this.#cache.claimed.get(claimKey(kind, taskQueue));
-    if (!rows) return undefined;
-    const out: TaskRecord[] = [];
-    while (out.length < max && rows.length > 0) {
-      const cur = this.#cache.tasks.get(rows.shift()!.taskId)?.rec;
-      if (cur?.visibleAt !== undefined && cur.visibleAt <= this.now) out.push(copy(cur));
-    }
-    return out;
+    return takeClaimed(this.#cache, kind, taskQueue, max, this.now);
   }
 
-  /**
-   * Locks runs without waiting for other transactions: `busy` runs are held elsewhere, `missing` runs
-   * do not exist (keys as in cache.ts).
-   */
-  async lockRunsNoWait(refs: RunRef[]): Promise<{ missing: Set<string>; busy: Set<string> }> {
-    const c = this.#cache;
-    const want = uniqueRefs(refs).filter(
-      (r) => !c.runs.get(keyOf(r))?.locked && !c.busy.has(keyOf(r)) && !c.missing.has(keyOf(r)),
-    );
-    if (want.length > 0) {
-      const cols = refColumns(want);
-      const [locked = [], exist = []] = await this.read([
-        bind(this.#sql.lockRunsSkipLocked, cols),
-        bind(this.#sql.runsExist, cols),
-      ]);
-      for (const r of locked) c.run(runFromRow(r), true);
-      const present = new Set(exist.map((r) => `${r.workflow_id}\u0000${r.run_id}`));
-      for (const r of want) {
-        const k = keyOf(r);
-        if (!present.has(k)) c.missing.add(k);
-        else if (!c.runs.get(k)?.locked) c.busy.add(k);
-      }
-    }
-    const keys = refs.map(keyOf);
-    return {
-      missing: new Set(keys.filter((k) => c.missing.has(k))),
-      busy: new Set(keys.filter((k) => c.busy.has(k))),
-    };
+  /** Locks runs without waiting for other transactions (see claim-locks.ts). */
+  lockRunsNoWait(refs: RunRef[]): Promise<{ missing: Set<string>; busy: Set<string> }> {
+    return lockRunsNoWait((stmts) => this.read(stmts), this.#sql, this.#cache, refs);
   }
 
   async getRun(

@@ -3,24 +3,16 @@
  * replay benchmark). The run is written exactly as recorded: ids, event ids, times and payloads, so
  * exporting it again gives the same file. No task is created: a closed run has no work left.
  */
-import { closingEventTypes, type EventOf, type EventType, type HistoryEvent } from '../events/events.ts';
+import { closingEventTypes, type EventOf, type HistoryEvent } from '../events/events.ts';
 import type { History } from '../file/types.ts';
+import { closedStatus } from './close.ts';
 import { InvalidRequestError, WorkflowAlreadyStartedError } from './errors.ts';
 import type { RunRecord, StoreTx } from './records.ts';
 import { toRunInfo } from './run-info.ts';
-import type { RunInfo, RunStatus } from './types.ts';
+import type { RunInfo } from './types.ts';
 
 /** Events per INSERT: keeps a long history under Postgres' 65,535 bind parameters per statement. */
 const EVENTS_PER_STATEMENT = 1000;
-
-const STATUS_OF: Partial<Record<EventType, RunStatus>> = {
-  WorkflowExecutionCompleted: 'completed',
-  WorkflowExecutionFailed: 'failed',
-  WorkflowExecutionCanceled: 'canceled',
-  WorkflowExecutionTerminated: 'terminated',
-  WorkflowExecutionTimedOut: 'timedOut',
-  WorkflowExecutionContinuedAsNew: 'continuedAsNew',
-};
 
 /**
  * Inserts `history` as a closed run. Refuses (and writes nothing) when the run already exists, when
@@ -71,7 +63,7 @@ function closedRunOf(history: History): RunRecord {
   if (started.workflowId !== header.workflowId) {
     throw bad(`the header names workflow '${header.workflowId}', the events '${started.workflowId}'`);
   }
-  const status = closingEventTypes.has(last.eventType) ? STATUS_OF[last.eventType] : undefined;
+  const status = closingEventTypes.has(last.eventType) ? closedStatus(last.eventType) : undefined;
   if (status === undefined) {
     throw bad(
       `the run is still open (its last event is ${last.eventType}); only closed runs can be imported, because an open run's pending activities and timers are not in its history`,
