@@ -18,7 +18,11 @@ export interface WorkerOptions {
   store: HistoryStore;
   /** Recorded in events and leases (default `<host>:<pid>`). */
   identity?: string;
-  /** Workflow tasks run at once (default 4; they are CPU-bound). */
+  /**
+   * Workflow tasks held at once (default 64). A task holds its slot through the completion's round
+   * trip to the store, not only while its code runs (activations themselves run one at a time per
+   * sandbox), so the limit is sized for the store's latency, not for the cores.
+   */
   maxConcurrentWorkflowTasks?: number;
   /** Activity attempts run at once (default 100). */
   maxConcurrentActivities?: number;
@@ -114,7 +118,7 @@ export function resolveOptions(o: WorkerOptions): ResolvedWorkerOptions {
   const r: ResolvedWorkerOptions = {
     taskQueue: o.taskQueue,
     identity: o.identity ?? `${hostname()}:${process.pid}`,
-    maxConcurrentWorkflowTasks: positive('maxConcurrentWorkflowTasks', o.maxConcurrentWorkflowTasks, 4),
+    maxConcurrentWorkflowTasks: positive('maxConcurrentWorkflowTasks', o.maxConcurrentWorkflowTasks, 64),
     maxConcurrentActivities: positive('maxConcurrentActivities', o.maxConcurrentActivities, 100),
     maxCachedRuns: nonNegative('maxCachedRuns', o.maxCachedRuns, 1000),
     evictSleepingRunsAfterMs: threshold('evictSleepingRunsAfterMs', o.evictSleepingRunsAfterMs, 5000),

@@ -25,6 +25,9 @@ export interface PollLoopOptions<T> {
   stop: AbortSignal;
 }
 
+/** Least time between the start of an empty claim and the next one that a notification triggers. */
+const NOTIFY_SPACING_MS = 5;
+
 /** Runs until `stop` is aborted; tasks already handed out keep running (the caller waits on the slots). */
 export async function pollLoop<T>(o: PollLoopOptions<T>): Promise<void> {
   let failures = 0;
@@ -34,6 +37,7 @@ export async function pollLoop<T>(o: PollLoopOptions<T>): Promise<void> {
     const n = Math.min(o.slots.free, o.maxBatch);
     o.slots.take(n);
     const armed = o.waker.arm(o.stop);
+    const claimedAt = performance.now();
     let tasks: T[];
     try {
       tasks = await o.claim(n);
@@ -57,6 +61,11 @@ export async function pollLoop<T>(o: PollLoopOptions<T>): Promise<void> {
       armed.cancel();
       continue;
     }
+    // Came back short. A notification now is usually about work already taken (eager dispatch,
+    // another worker, the store's echo of a commit this process saw locally): space the next
+    // claim a little after this one so a burst of them costs one claim, not one each. A poke
+    // (work this worker knows it created) still claims at once.
+    if (tasks.length === 0) armed.holdNotificationsUntil(claimedAt + NOTIFY_SPACING_MS);
     await armed.woke;
   }
 }
@@ -67,6 +76,17 @@ export interface ArmedWait {
   woke: Promise<void>;
   /** Ends the wait at once (its notification registration and timer are released). */
   cancel(): void;
+  /**
+   * A notification (not a poke, not stop) that comes before `time` (a `performance.now()` value)
+   * ends the wait only at `time`.
+   */
+  holdNotificationsUntil(time: number): void;
+}
+
+interface Armed {
+  ac: AbortController;
+  poked: boolean;
+  holdUntil: number;
 }
 
 /**
@@ -76,7 +96,7 @@ export interface ArmedWait {
 export class Waker {
   readonly #wait: (timeoutMs: number, signal: AbortSignal) => Promise<void>;
   readonly #intervalMs: number;
-  readonly #armed = new Set<AbortController>();
+  readonly #armed = new Set<Armed>();
 
   constructor(wait: (timeoutMs: number, signal: AbortSignal) => Promise<void>, intervalMs: number) {
     this.#wait = wait;
@@ -85,7 +105,10 @@ export class Waker {
 
   /** Ends every armed wait. A poke while nothing is armed needs no record: the next claim sees the work. */
   poke(): void {
-    for (const ac of this.#armed) ac.abort();
+    for (const a of this.#armed) {
+      a.poked = true;
+      a.ac.abort();
+    }
   }
 
   /** Pokes after `delayMs`: for retries this worker knows are coming. */
@@ -99,18 +122,28 @@ export class Waker {
    * notification that arrives before the caller awaits `woke` is kept.
    */
   arm(stop: AbortSignal): ArmedWait {
-    const ac = new AbortController();
-    this.#armed.add(ac);
-    const onStop = () => ac.abort();
+    const a: Armed = { ac: new AbortController(), poked: false, holdUntil: 0 };
+    this.#armed.add(a);
+    const onStop = () => a.ac.abort();
     stop.addEventListener('abort', onStop, { once: true });
-    if (stop.aborted) ac.abort();
-    const woke = this.#wait(this.#intervalMs, ac.signal)
+    if (stop.aborted) a.ac.abort();
+    const woke = this.#wait(this.#intervalMs, a.ac.signal)
       .catch(() => undefined) // an aborted or failed wait is just an early poll
+      .then(async () => {
+        const hold = a.holdUntil - performance.now();
+        if (hold > 0 && !a.ac.signal.aborted) await sleep(hold, a.ac.signal);
+      })
       .finally(() => {
         stop.removeEventListener('abort', onStop);
-        this.#armed.delete(ac);
+        this.#armed.delete(a);
       });
-    return { woke, cancel: () => ac.abort() };
+    return {
+      woke,
+      cancel: () => a.ac.abort(),
+      holdNotificationsUntil: (time) => {
+        a.holdUntil = time;
+      },
+    };
   }
 
   /** Waits once (arm and await). */

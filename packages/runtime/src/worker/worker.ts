@@ -196,9 +196,9 @@ export class Worker {
         pollLoop<WorkflowTask>({
           kind: 'workflow',
           slots: this.#wfSlots,
-          // Half the slots at most: a claim holds its slots until it returns, and eager dispatch
+          // A quarter of the slots at most: a claim holds its slots until it returns, and eager dispatch
           // (a run's next task taken with its activity's completion) needs free ones meanwhile.
-          maxBatch: Math.max(1, Math.ceil(this.options.maxConcurrentWorkflowTasks / 2)),
+          maxBatch: Math.max(1, Math.ceil(this.options.maxConcurrentWorkflowTasks / 4)),
           claim: (max) =>
             this.store.claimWorkflowTasks({
               taskQueue: q,
