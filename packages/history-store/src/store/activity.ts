@@ -3,13 +3,14 @@
  * A retried attempt records nothing; only the final attempt writes ActivityTaskStarted (with its
  * attempt and the previous failure) and its outcome, in one delivery to the run.
  */
+import { randomUUID } from 'node:crypto';
 import type { NewEvent } from '../events/events.ts';
 import type { FailureInfo } from '../events/failure.ts';
 import { deliverEvents, PREVIOUS_EVENT } from './append.ts';
 import { checkLease } from './lease.ts';
 import type { ActivityData, StoreTx, TaskRecord } from './records.ts';
 import { decideRetry, type RetryDecision } from './retry.ts';
-import type { ActivityCompletionResult, ActivityOutcome, ActivityTask, Lease } from './types.ts';
+import type { ActivityCompletionResult, ActivityOutcome, ActivityTask } from './types.ts';
 
 /** When the current attempt's lease ends: the first of heartbeat, startToClose and scheduleToClose. */
 export function activityLeaseExpiry(data: ActivityData, now: number, leaseMs: number): number {
@@ -21,13 +22,14 @@ export function activityLeaseExpiry(data: ActivityData, now: number, leaseMs: nu
   return Math.min(...limits);
 }
 
-/** Sets the lease fields of an activity row being claimed (the backend persists the row). */
-export function leaseActivity(
+/** Leases an activity row being claimed (by a claim or eager dispatch) and hands it out. */
+export async function leaseActivity(
+  tx: StoreTx,
   row: TaskRecord,
-  lease: Omit<Lease, 'expiresAt'>,
-  now: number,
+  owner: string,
   leaseMs: number,
-): void {
+): Promise<ActivityTask> {
+  const now = tx.now;
   const data = row.data as ActivityData;
   data.leaseMs = leaseMs;
   if (data.startToCloseTimeoutMs !== undefined) data.attemptDeadline = now + data.startToCloseTimeoutMs;
@@ -35,9 +37,11 @@ export function leaseActivity(
   // scheduleToStart bounds the wait for the first start only (it is not retryable).
   delete data.scheduleToStartDeadline;
   const expiresAt = activityLeaseExpiry(data, now, leaseMs);
-  row.lease = { ...lease, expiresAt };
+  row.lease = { owner, token: randomUUID(), expiresAt };
   delete row.visibleAt;
   row.deadlineAt = expiresAt;
+  await tx.updateTask(row);
+  return toActivityTask(row);
 }
 
 /** The worker's view of a leased activity row. */

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { HistoryEvent } from '../events/events.ts';
-import { leaseActivity, toActivityTask } from './activity.ts';
+import { leaseActivity } from './activity.ts';
 import type { StoreBackend } from './backend.ts';
 import type { StoreOp } from './batcher.ts';
 import { type StoreTx, type TaskRecord, topics } from './records.ts';
@@ -80,9 +80,7 @@ export function claimActivityOp(b: StoreBackend, opts: ClaimOptions): StoreOp<Ac
       const rows = await b.lockClaimable(tx, 'activity', opts.taskQueue, tx.now, opts.max ?? 1);
       const tasks: ActivityTask[] = [];
       for (const row of rows) {
-        leaseActivity(row, { owner: opts.owner, token: randomUUID() }, tx.now, opts.leaseMs);
-        await tx.updateTask(row);
-        tasks.push(toActivityTask(row));
+        tasks.push(await leaseActivity(tx, row, opts.owner, opts.leaseMs));
       }
       return tasks;
     },

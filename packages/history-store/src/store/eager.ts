@@ -4,8 +4,7 @@
  * completion hands over the activity tasks it scheduled; an activity completion hands over the
  * workflow task its result scheduled. The tasks are leased exactly as a claim would lease them.
  */
-import { randomUUID } from 'node:crypto';
-import { leaseActivity, toActivityTask } from './activity.ts';
+import { leaseActivity } from './activity.ts';
 import { leaseWorkflowRow } from './claims.ts';
 import type { StoreTx } from './records.ts';
 import type { ActivityTask, EagerActivityClaim, EagerWorkflowClaim, RunRef, WorkflowTask } from './types.ts';
@@ -22,9 +21,7 @@ export async function leaseScheduledActivities(
     if (!claim.taskQueues.includes(s.taskQueue)) continue;
     const row = await tx.getTask(s.taskId, true);
     if (!row || row.lease || row.visibleAt === undefined || row.visibleAt > tx.now) continue;
-    leaseActivity(row, { owner: claim.owner, token: randomUUID() }, tx.now, claim.leaseMs);
-    await tx.updateTask(row);
-    out.push(toActivityTask(row));
+    out.push(await leaseActivity(tx, row, claim.owner, claim.leaseMs));
   }
   return out;
 }
