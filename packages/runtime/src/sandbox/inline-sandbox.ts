@@ -6,35 +6,11 @@ import type { Activation } from '../protocol/activation.ts';
 import type { Completion } from '../protocol/completion.ts';
 import { SandboxMemoryError, SandboxRunLostError } from './errors.ts';
 import { IsolateHost } from './isolate-host.ts';
+import { RunHandle, type RunHost } from './run-handle.ts';
 import type { SandboxOptions, SandboxRun, WorkflowSandbox } from './types.ts';
 
-class InlineRun implements SandboxRun {
-  readonly runId: string;
-  readonly #sandbox: InlineSandbox;
-  #fresh = true;
-  #disposed = false;
-
-  constructor(runId: string, sandbox: InlineSandbox) {
-    this.runId = runId;
-    this.#sandbox = sandbox;
-  }
-
-  async activate(activation: Activation): Promise<Completion> {
-    if (this.#disposed) throw new SandboxRunLostError(this.runId, 'disposed', 'the run was disposed');
-    const fresh = this.#fresh;
-    this.#fresh = false;
-    return this.#sandbox.activate(this.runId, activation, fresh);
-  }
-
-  dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.#sandbox.drop(this.runId);
-  }
-}
-
 /** A {@link WorkflowSandbox} whose isolate lives in this process. */
-export class InlineSandbox implements WorkflowSandbox {
+export class InlineSandbox implements WorkflowSandbox, RunHost {
   readonly buildId: string;
   readonly isolation = 'inline' as const;
   readonly #host: IsolateHost;
@@ -64,11 +40,11 @@ export class InlineSandbox implements WorkflowSandbox {
 
   async newRun(runId: string): Promise<SandboxRun> {
     if (this.#disposed) throw new SandboxRunLostError(runId, 'disposed', 'the sandbox was disposed');
-    return new InlineRun(runId, this);
+    return new RunHandle(runId, this);
   }
 
   /** @internal */
-  activate(runId: string, activation: Activation, fresh: boolean): Completion {
+  activateRun(runId: string, activation: Activation, fresh: boolean): Completion {
     if (this.#disposed) throw new SandboxRunLostError(runId, 'disposed', 'the sandbox was disposed');
     try {
       return this.#host.activate(runId, activation, fresh);
@@ -81,7 +57,7 @@ export class InlineSandbox implements WorkflowSandbox {
   }
 
   /** @internal */
-  drop(runId: string): void {
+  dropRun(runId: string): void {
     if (!this.#disposed) this.#host.drop(runId);
   }
 

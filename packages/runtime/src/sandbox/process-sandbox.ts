@@ -13,6 +13,7 @@ import { forkSandboxChild, killSandboxChild, type SandboxChild, setChildIdle } f
 import { SandboxRunLostError, WorkflowBundleError } from './errors.ts';
 import { type ActivationRequest, type ActivationResult, fromErrorRecord } from './ipc.ts';
 import { ProcessRuns } from './process-runs.ts';
+import { RunHandle, type RunHost } from './run-handle.ts';
 import type { SandboxOptions, SandboxRun, WorkflowSandbox } from './types.ts';
 
 /** Grace on top of the CPU deadlines before the watchdog kills a child that stopped answering. */
@@ -24,31 +25,8 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
-class ProcessRun implements SandboxRun {
-  readonly runId: string;
-  readonly #sandbox: ProcessSandbox;
-  #fresh = true;
-  #disposed = false;
-  constructor(runId: string, sandbox: ProcessSandbox) {
-    this.runId = runId;
-    this.#sandbox = sandbox;
-  }
-  activate(activation: Activation): Promise<Completion> {
-    if (this.#disposed)
-      return Promise.reject(new SandboxRunLostError(this.runId, 'disposed', 'the run was disposed'));
-    const fresh = this.#fresh;
-    this.#fresh = false;
-    return this.#sandbox.enqueue(this.runId, activation, fresh);
-  }
-  dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    this.#sandbox.drop(this.runId);
-  }
-}
-
 /** A {@link WorkflowSandbox} whose isolates live in a supervised child process. */
-export class ProcessSandbox implements WorkflowSandbox {
+export class ProcessSandbox implements WorkflowSandbox, RunHost {
   readonly buildId: string;
   readonly isolation = 'process' as const;
   readonly #bundle: { code: string; buildId: string };
@@ -100,11 +78,11 @@ export class ProcessSandbox implements WorkflowSandbox {
 
   async newRun(runId: string): Promise<SandboxRun> {
     if (this.#disposed) throw new SandboxRunLostError(runId, 'disposed', 'the sandbox was disposed');
-    return new ProcessRun(runId, this);
+    return new RunHandle(runId, this);
   }
 
   /** @internal */
-  enqueue(runId: string, activation: Activation, fresh: boolean): Promise<Completion> {
+  activateRun(runId: string, activation: Activation, fresh: boolean): Promise<Completion> {
     return new Promise<Completion>((resolve, reject) => {
       this.#queue.push({ request: { id: this.#nextId++, runId, fresh, activation }, resolve, reject });
       this.#scheduleFlush();
@@ -112,7 +90,7 @@ export class ProcessSandbox implements WorkflowSandbox {
   }
 
   /** @internal */
-  drop(runId: string): void {
+  dropRun(runId: string): void {
     if (this.#runs.drop(runId)) this.#drops.push(runId);
   }
 
