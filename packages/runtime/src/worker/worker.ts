@@ -4,14 +4,9 @@
  *
  * Host-only.
  */
-import type {
-  ActivityCompletionResult,
-  ActivityOutcome,
-  ActivityTask,
-  HistoryStore,
-  WorkflowTask,
-} from '@reprise/history-store';
+import type { ActivityTask, HistoryStore, WorkflowTask } from '@reprise/history-store';
 import { type ActivityImplementations, runActivityTask } from '../activity/runner.ts';
+import { completeActivityEagerly, type SlotReserve } from './eager.ts';
 import { JsonLogger, type Logger, withFields } from './logger.ts';
 import {
   type FaultPointHook,
@@ -71,6 +66,8 @@ export class Worker {
   readonly #wfWaker: Waker;
   readonly #actWaker: Waker;
   readonly #timers: TimerLoop;
+  /** Workflow slots for eager dispatch (none for an activity-only worker). */
+  readonly #wfReserve: SlotReserve | undefined;
   #state: WorkerState = 'created';
   #running: Promise<void> | undefined;
   #activityStats = { completed: 0, failed: 0, retries: 0 };
@@ -93,6 +90,7 @@ export class Worker {
     const q = resolved.taskQueue;
     this.#wfWaker = new Waker((ms, signal) => o.store.waitForWork(q, ms, signal), resolved.pollIntervalMs);
     this.#actWaker = new Waker((ms, signal) => o.store.waitForWork(q, ms, signal), resolved.pollIntervalMs);
+    this.#wfReserve = workflows ? this.#reserveOf(this.#wfSlots) : undefined;
     this.#timers = new TimerLoop(o.store, logger, resolved.timerRecheckMs);
   }
 
@@ -118,12 +116,8 @@ export class Worker {
             ...(options.faultPoint ? { faultPoint: options.faultPoint } : {}),
           });
     const worker = new Worker(options, resolved, workflows, logger);
-    if (workflows && Object.keys(worker.#activities).length > 0) {
-      workflows.eagerActivities = {
-        reserve: (n) => (worker.#state === 'running' ? worker.#actSlots.takeUpTo(n) : 0),
-        release: (n) => worker.#actSlots.release(n),
-      };
-    }
+    if (workflows && Object.keys(worker.#activities).length > 0)
+      workflows.eagerActivities = worker.#reserveOf(worker.#actSlots);
     return worker;
   }
 
@@ -261,7 +255,18 @@ export class Worker {
         clock: this.store.clock,
         heartbeatActivityTask: (t, details) => this.store.heartbeatActivityTask(t, details),
         completeActivityTask: async (t, outcome) => {
-          const r = await this.#completeActivity(t, outcome);
+          const r = await completeActivityEagerly(
+            this.store,
+            t,
+            outcome,
+            this.#wfReserve,
+            {
+              identity: this.options.identity,
+              taskQueue: this.options.taskQueue,
+              leaseMs: this.options.workflowTaskLeaseMs,
+            },
+            this.#workflows?.knownEvents(t.runId),
+          );
           next = r.workflowTask;
           return r;
         },
@@ -289,38 +294,12 @@ export class Worker {
     if (!next && res.retryAt === undefined) this.#wfWaker.poke();
   }
 
-  /**
-   * Reports an activity outcome; with eager dispatch (store support, a free workflow slot, a worker
-   * still running) the run's next workflow task comes back leased in the same transaction, holding
-   * the reserved slot. Without one, the slot is given back.
-   */
-  async #completeActivity(
-    task: ActivityTask,
-    outcome: ActivityOutcome,
-  ): Promise<ActivityCompletionResult & { workflowTask?: WorkflowTask }> {
-    const wf = this.#workflows;
-    const store = this.store;
-    if (
-      !wf ||
-      !store.completeActivityTaskAndClaim ||
-      this.#state !== 'running' ||
-      this.#wfSlots.takeUpTo(1) === 0
-    )
-      return store.completeActivityTask(task, outcome);
-    let taken = false;
-    try {
-      const known = wf.knownEvents(task.runId);
-      const r = await store.completeActivityTaskAndClaim(task, outcome, {
-        taskQueue: this.options.taskQueue,
-        owner: this.options.identity,
-        leaseMs: this.options.workflowTaskLeaseMs,
-        ...(known !== undefined ? { knownHistory: new Map([[task.runId, known]]) } : {}),
-      });
-      taken = r.workflowTask !== undefined;
-      return r;
-    } finally {
-      if (!taken) this.#wfSlots.release();
-    }
+  /** Slots eager dispatch may fill: none once the worker stops claiming. */
+  #reserveOf(slots: Slots): SlotReserve {
+    return {
+      reserve: (n) => (this.#state === 'running' ? slots.takeUpTo(n) : 0),
+      release: (n) => slots.release(n),
+    };
   }
 
   async #drain(): Promise<void> {

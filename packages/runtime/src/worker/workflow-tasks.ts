@@ -8,15 +8,10 @@
  *
  * Host-only.
  */
-import type {
-  ActivityTask,
-  HistoryEvent,
-  HistoryStore,
-  WorkflowTask,
-  WorkflowTaskCompletion,
-} from '@reprise/history-store';
+import type { ActivityTask, HistoryEvent, HistoryStore, WorkflowTask } from '@reprise/history-store';
 import type { FailureInfo } from '../protocol/index.ts';
 import { isNondeterminismError, WorkflowStateMachine } from '../state-machine/index.ts';
+import { completeWorkflowTaskEagerly, type SlotReserve } from './eager.ts';
 import type { Logger } from './logger.ts';
 import type { FaultPointHook, ResolvedWorkerOptions } from './options.ts';
 import { PendingWork } from './pending-work.ts';
@@ -37,17 +32,6 @@ export interface TaskEffects {
   activityTasks: ActivityTask[];
 }
 
-/**
- * Eager activity dispatch: the completion of a workflow task leases the activities it schedules to
- * this worker in the same transaction, when the store supports it and activity slots are free.
- */
-export interface EagerActivities {
-  /** Takes up to `n` activity slots; returns how many were taken. */
-  reserve(n: number): number;
-  /** Gives back `n` reserved slots the store did not fill. */
-  release(n: number): void;
-}
-
 /** Options of {@link WorkflowTaskProcessor}. */
 export interface WorkflowTaskProcessorOptions {
   store: HistoryStore;
@@ -64,7 +48,7 @@ const NO_EFFECTS: TaskEffects = { timers: false, activities: false, activityTask
 export class WorkflowTaskProcessor {
   readonly buildId: string;
   /** Set by a worker that runs activities too, to take the activities its completions schedule. */
-  eagerActivities: EagerActivities | undefined;
+  eagerActivities: SlotReserve | undefined;
   readonly #o: WorkflowTaskProcessorOptions;
   readonly #cache: RunCache;
   #completed = 0;
@@ -128,7 +112,9 @@ export class WorkflowTaskProcessor {
       run = await this.#prepare(task);
       if (task.scheduledEventId === 0) {
         await this.#answerQueries(task, run);
-        this.#cache.put(run);
+        // A query to a sleeping run replays it; it goes back to sleep out of the cache.
+        if (run.machine.isClosed) this.#cache.put(run);
+        else this.#keepOrEvict(run);
         return NO_EFFECTS;
       }
       const live = {
@@ -171,7 +157,8 @@ export class WorkflowTaskProcessor {
           if (e.eventType === 'TimerStarted') timers = true;
           else if (e.eventType === 'ActivityTaskScheduled') scheduled++;
         }
-        const activityTasks = await this.#complete(
+        const activityTasks = await completeWorkflowTaskEagerly(
+          this.#o.store,
           task,
           {
             events: outcome.events,
@@ -180,6 +167,12 @@ export class WorkflowTaskProcessor {
             buildId: this.buildId,
           },
           scheduled,
+          this.eagerActivities,
+          {
+            identity: this.#o.options.identity,
+            taskQueue: this.#o.options.taskQueue,
+            leaseMs: this.#o.options.activityLeaseMs,
+          },
         );
         this.#completed++;
         const effects = { timers, activities: scheduled > activityTasks.length, activityTasks };
@@ -202,37 +195,6 @@ export class WorkflowTaskProcessor {
       await this.#handleError(task, err, log);
       return NO_EFFECTS;
     }
-  }
-
-  /**
-   * Reports the completion; with eager dispatch (store support and free activity slots), also takes
-   * the activities it schedules, saving a claim round trip and the poll latency for each.
-   */
-  async #complete(
-    task: WorkflowTask,
-    completion: WorkflowTaskCompletion,
-    scheduled: number,
-  ): Promise<ActivityTask[]> {
-    const store = this.#o.store;
-    const eager = this.eagerActivities;
-    const reserved =
-      scheduled > 0 && eager && store.completeWorkflowTaskAndClaim ? eager.reserve(scheduled) : 0;
-    if (reserved === 0 || !eager || !store.completeWorkflowTaskAndClaim) {
-      await store.completeWorkflowTask(task, completion);
-      return [];
-    }
-    let taken: ActivityTask[] = [];
-    try {
-      taken = await store.completeWorkflowTaskAndClaim(task, completion, {
-        owner: this.#o.options.identity,
-        leaseMs: this.#o.options.activityLeaseMs,
-        max: reserved,
-        taskQueues: [this.#o.options.taskQueue],
-      });
-    } finally {
-      eager.release(reserved - taken.length);
-    }
-    return taken;
   }
 
   /**
