@@ -47,6 +47,10 @@ export class PgDriver implements SqlDriver {
     this.pool = new pg.Pool(config);
     // An idle client dropped by the server must not crash the process; the next checkout reconnects.
     this.pool.on('error', () => undefined);
+    // pg-pool removes its own error listener from a client before handing it out, and ours is added a
+    // tick later: a termination arriving in that gap would be an unhandled 'error' event that kills the
+    // process. A permanent no-op listener closes the gap; withClient still records the error itself.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   async withClient<T>(fn: (client: SqlClient) => Promise<T>): Promise<T> {
@@ -85,18 +89,33 @@ export class PgDriver implements SqlDriver {
     const c = new pg.Client(this.#config);
     c.on('notification', (n) => onPayload(n.payload ?? ''));
     // A server restart or a dropped connection must not silence this store for good: listen again,
-    // and tell the caller, since notifications sent meanwhile are lost.
+    // and tell the caller, since notifications sent meanwhile are lost. Only a listener that got as
+    // far as LISTEN starts a reconnect loop; a failed attempt is retried by the loop that made it,
+    // so loops never multiply and no half-open connection is left behind.
+    let live = false;
     let lost = false;
     const reconnect = () => {
-      if (lost || this.#closed) return;
+      if (!live || lost || this.#closed) return;
       lost = true;
+      if (this.#listener === c) this.#listener = undefined;
       void c.end().catch(() => undefined);
       void this.#relisten(channel, onPayload, onReconnect);
     };
     c.on('error', reconnect);
     c.on('end', reconnect);
-    await c.connect();
-    await c.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+    try {
+      await c.connect();
+      await c.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
+    } catch (err) {
+      lost = true;
+      await c.end().catch(() => undefined);
+      throw err;
+    }
+    if (this.#closed) {
+      await c.end().catch(() => undefined);
+      return;
+    }
+    live = true;
     this.#listener = c;
   }
 
