@@ -67,6 +67,7 @@ export async function pollLoop<T>(o: PollLoopOptions<T>): Promise<void> {
     // (work this worker knows it created) still claims at once.
     if (tasks.length === 0) armed.holdNotificationsUntil(claimedAt + NOTIFY_SPACING_MS);
     await armed.woke;
+    await armed.hold();
   }
 }
 
@@ -81,6 +82,13 @@ export interface ArmedWait {
    * ends the wait only at `time`.
    */
   holdNotificationsUntil(time: number): void;
+  /**
+   * Call after `woke`: unless the wait ended by a poke or stop, sleeps until the time given to
+   * {@link ArmedWait.holdNotificationsUntil}. Applied here, after the claim, rather than when the
+   * wait resolves: a store whose wait resolves at once (work queued for another kind of task on the
+   * same queue) would otherwise be claimed from in a tight loop that never yields to timers.
+   */
+  hold(): Promise<void>;
 }
 
 interface Armed {
@@ -129,10 +137,6 @@ export class Waker {
     if (stop.aborted) a.ac.abort();
     const woke = this.#wait(this.#intervalMs, a.ac.signal)
       .catch(() => undefined) // an aborted or failed wait is just an early poll
-      .then(async () => {
-        const hold = a.holdUntil - performance.now();
-        if (hold > 0 && !a.ac.signal.aborted) await sleep(hold, a.ac.signal);
-      })
       .finally(() => {
         stop.removeEventListener('abort', onStop);
         this.#armed.delete(a);
@@ -142,6 +146,10 @@ export class Waker {
       cancel: () => a.ac.abort(),
       holdNotificationsUntil: (time) => {
         a.holdUntil = time;
+      },
+      hold: async () => {
+        const hold = a.holdUntil - performance.now();
+        if (hold > 0 && !a.poked && !stop.aborted) await sleep(hold, stop);
       },
     };
   }
