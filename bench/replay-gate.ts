@@ -14,14 +14,14 @@ import { historyFromEvents } from '../packages/history-store/src/index.ts';
 import { openStore, PgDriver } from '../packages/history-store/src/postgres/index.ts';
 import { compileWorkflows } from '../packages/runtime/src/compiler/index.ts';
 import { createWorkflowSandbox } from '../packages/runtime/src/sandbox/index.ts';
-import { type SimulationScript, simulateWorkflow } from '../packages/runtime/src/simulator/index.ts';
+import { simulateWorkflow } from '../packages/runtime/src/simulator/index.ts';
 import { replayHistories } from '../packages/testing/src/replay/index.ts';
 import { storeItems } from '../packages/testing/src/replay/store-source.ts';
+import { corpusRandom, orderScript } from './lib/order-corpus.ts';
 import type { BenchResult } from './lib/types.ts';
 
 const ORDER = fileURLToPath(new URL('../fixtures/workflows/order.ts', import.meta.url));
 const COUNT = 10_000;
-const HOUR = 3_600_000;
 const URL_ =
   process.env.REPRISE_BENCH_DATABASE_URL ??
   process.env.REPRISE_TEST_DATABASE_URL ??
@@ -117,41 +117,12 @@ async function seed(schema: string): Promise<void> {
 async function recordCorpus(): Promise<History[]> {
   const bundle = await compileWorkflows({ workflowsPath: ORDER });
   const sandbox = await createWorkflowSandbox(bundle, { isolation: 'inline' });
-  let seed = 0x2545f491;
-  const next = (n: number) => {
-    seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    return seed % n;
-  };
+  const next = corpusRandom();
   const out: History[] = [];
   try {
     for (let i = 0; i < COUNT; i++) {
       const approved = next(10) < 8;
-      const script: SimulationScript = {
-        workflowType: 'orderWorkflow',
-        workflowId: `order-${i}`,
-        args: [
-          {
-            orderId: `o-${i}`,
-            amountCents: 500 + next(100_000),
-            items: [{ sku: `sku-${next(50)}`, quantity: 1 + next(4) }],
-          },
-        ],
-        activities: {
-          checkInventory: {
-            status: 'completed',
-            result: { ok: true, reserved: 1 },
-            latencyMs: 100 + next(2000),
-          },
-          chargePayment: { status: 'completed', result: `ch_${i}`, latencyMs: 100 + next(5000) },
-          fulfil: { status: 'completed', result: `trk-${i}`, latencyMs: 100 + next(5000) },
-          refund: { status: 'completed', result: `re_${i}`, latencyMs: 100 + next(5000) },
-        },
-        ...(approved && {
-          signals: [
-            { name: 'approve', args: [`approver-${next(9)}`], atMs: HOUR + 60_000 + next(48 * HOUR) },
-          ],
-        }),
-      };
+      const script = orderScript(i, next, { approved, refund: true });
       const r = await simulateWorkflow(sandbox, script, { buildId: bundle.buildId });
       out.push(
         historyFromEvents(r.events, {

@@ -15,14 +15,14 @@ import { compileWorkflows } from '../packages/runtime/src/compiler/index.ts';
 import type { Command, Completion } from '../packages/runtime/src/protocol/index.ts';
 import { Replayer } from '../packages/runtime/src/replay/index.ts';
 import { createWorkflowSandbox } from '../packages/runtime/src/sandbox/index.ts';
-import { type SimulationScript, simulateWorkflow } from '../packages/runtime/src/simulator/index.ts';
+import { simulateWorkflow } from '../packages/runtime/src/simulator/index.ts';
 import { WorkflowStateMachine } from '../packages/runtime/src/state-machine/index.ts';
 import { median } from './lib/measure.ts';
+import { corpusRandom, orderScript } from './lib/order-corpus.ts';
 import type { BenchResult } from './lib/types.ts';
 
 const ORDER = fileURLToPath(new URL('../fixtures/workflows/order.ts', import.meta.url));
 const COUNT = 1000;
-const HOUR = 3_600_000;
 
 interface Recorded {
   runId: string;
@@ -34,35 +34,11 @@ interface Recorded {
 async function recordCorpus(): Promise<Recorded[]> {
   const bundle = await compileWorkflows({ workflowsPath: ORDER });
   const sandbox = await createWorkflowSandbox(bundle, { isolation: 'inline' });
-  let seed = 0x2545f491;
-  const next = (n: number) => {
-    seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    return seed % n;
-  };
+  const next = corpusRandom();
   const out: Recorded[] = [];
   try {
     for (let i = 0; i < COUNT; i++) {
-      const script: SimulationScript = {
-        workflowType: 'orderWorkflow',
-        workflowId: `order-${i}`,
-        args: [
-          {
-            orderId: `o-${i}`,
-            amountCents: 500 + next(100_000),
-            items: [{ sku: `sku-${next(50)}`, quantity: 1 + next(4) }],
-          },
-        ],
-        activities: {
-          checkInventory: {
-            status: 'completed',
-            result: { ok: true, reserved: 1 },
-            latencyMs: 100 + next(2000),
-          },
-          chargePayment: { status: 'completed', result: `ch_${i}`, latencyMs: 100 + next(5000) },
-          fulfil: { status: 'completed', result: `trk-${i}`, latencyMs: 100 + next(5000) },
-        },
-        signals: [{ name: 'approve', args: [`approver-${next(9)}`], atMs: HOUR + 60_000 + next(48 * HOUR) }],
-      };
+      const script = orderScript(i, next, { approved: true, refund: false });
       const r = await simulateWorkflow(sandbox, script, { buildId: bundle.buildId });
       out.push({ runId: r.runId, events: r.events, commands: r.tasks.map((t) => t.commands) });
     }
