@@ -57,6 +57,7 @@ export {
   readHistoryFile,
   readHistoryFiles,
   readHistoryJsonl,
+  readJsonlLines,
   serializeHistory,
   TaggedJsonError,
   toTaggedJson,

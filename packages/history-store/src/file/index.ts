@@ -8,7 +8,7 @@ export {
   type WriteHistoryFileOptions,
   writeHistoryFile,
 } from './io.ts';
-export { type ReadJsonlOptions, readHistoryJsonl, writeHistoryJsonl } from './jsonl.ts';
+export { type ReadJsonlOptions, readHistoryJsonl, readJsonlLines, writeHistoryJsonl } from './jsonl.ts';
 export {
   type HistoryFileFormat,
   type ParseHistoryOptions,

@@ -31,18 +31,32 @@ export async function* readHistoryJsonl(
 ): AsyncGenerator<LoadedHistory> {
   const source = options.source ?? (typeof input === 'string' ? input : '<stream>');
   const stream = typeof input === 'string' ? createReadStream(input, { encoding: 'utf8' }) : input;
+  try {
+    for await (const { line, text } of readJsonlLines(stream)) {
+      const history = parseHistory(text, { source, line });
+      yield { ...history, source, line };
+    }
+  } finally {
+    if (typeof input === 'string') (stream as Readable).destroy();
+  }
+}
+
+/**
+ * The non-blank lines of a JSONL text stream with their 1-based line numbers (a byte-order mark on
+ * the first line is dropped). The one line reader behind every JSONL consumer, so they agree on
+ * numbering; what a bad line means (stop, or report and go on) is the caller's choice.
+ */
+export async function* readJsonlLines(stream: Readable): AsyncGenerator<{ line: number; text: string }> {
   const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   let line = 0;
   try {
     for await (const text of lines) {
       line++;
       if (text.trim() === '') continue;
-      const history = parseHistory(line === 1 ? text.replace(/^\uFEFF/, '') : text, { source, line });
-      yield { ...history, source, line };
+      yield { line, text: line === 1 ? text.replace(/^\uFEFF/, '') : text };
     }
   } finally {
     lines.close();
-    if (typeof input === 'string') (stream as Readable).destroy();
   }
 }
 

@@ -4,7 +4,6 @@
  */
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import {
   type HistoryEvent,
@@ -12,6 +11,7 @@ import {
   listHistoryFiles,
   parseHistory,
   readHistoryFile,
+  readJsonlLines,
 } from '@reprise/history-store';
 import { storeItems } from './store-source.ts';
 import type { GateSource, GivenHistory, StoreQuery } from './types.ts';
@@ -127,15 +127,11 @@ function isJsonl(path: string): boolean {
 
 /** One history per line; a bad line is an invalid item and the lines after it are still read. */
 async function* jsonlItems(stream: Readable, name: string): AsyncGenerator<GateItem> {
-  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-  let line = 0;
   try {
-    for await (const text of lines) {
-      line++;
-      if (text.trim() === '') continue;
+    for await (const { line, text } of readJsonlLines(stream)) {
       const source = `${name}:${line}`;
       try {
-        const h = parseHistory(line === 1 ? text.replace(/^\uFEFF/, '') : text, { source: name, line });
+        const h = parseHistory(text, { source: name, line });
         yield { kind: 'history', source, events: h.events, ...ids(h.header), validate: false };
       } catch (err) {
         yield { kind: 'invalid', source, error: err as Error };
@@ -148,7 +144,6 @@ async function* jsonlItems(stream: Readable, name: string): AsyncGenerator<GateI
       error: new HistoryFileError({ source: name }, `cannot read: ${(err as Error).message}`, { cause: err }),
     };
   } finally {
-    lines.close();
     stream.destroy();
   }
 }
