@@ -60,6 +60,54 @@ async function withStore(make: (typeof kinds)[number][1], fn: (s: HistoryStore) 
 const ids = (events: { eventId: number }[]) => events.map((e) => e.eventId);
 
 describe.each(kinds)('store hot paths: %s', (_name, make) => {
+  it('work a transaction leases itself wakes no poller; work it leaves claimable does', () =>
+    withStore(make, async (store) => {
+      const watch = (queue: string) => {
+        const ac = new AbortController();
+        const state = { woke: false, stop: () => ac.abort() };
+        void store.waitForWork(queue, 60_000, ac.signal).then(() => {
+          if (!ac.signal.aborted) state.woke = true;
+        });
+        return state;
+      };
+      await store.startWorkflow({ workflowId: 'n1', workflowType: 'order', taskQueue: 'wf', input: [] });
+      const t = await claimOne(store);
+      const all = watch('acts');
+      const acts = await store.completeWorkflowTaskAndClaim!(t, completion(t, cmd.activity(t, 'a1')), {
+        owner: 'eager-worker',
+        leaseMs: 10_000,
+        max: 5,
+        taskQueues: ['acts'],
+      });
+      await Promise.resolve();
+      expect(acts.map((a) => a.activityId)).toEqual(['a1']);
+      expect(all.woke).toBe(false);
+      all.stop();
+
+      // The run's next workflow task is handed to the activity's completer: the workflow queue stays quiet.
+      const wf = watch('wf');
+      const r = await store.completeActivityTaskAndClaim!(
+        acts[0]!,
+        { status: 'completed', result: 1 },
+        { owner: 'eager-worker', leaseMs: 10_000, taskQueue: 'wf' },
+      );
+      await Promise.resolve();
+      const next = r.workflowTask as WorkflowTask;
+      expect(next.workflowId).toBe('n1');
+      expect(wf.woke).toBe(false);
+      wf.stop();
+
+      // Two scheduled, one leased: the other is claimable, so the queue is woken.
+      const some = watch('acts');
+      await store.completeWorkflowTaskAndClaim!(
+        next,
+        completion(next, cmd.activity(next, 'a2'), cmd.activity(next, 'a3')),
+        { owner: 'eager-worker', leaseMs: 10_000, max: 1, taskQueues: ['acts'] },
+      );
+      await Promise.resolve();
+      expect(some.woke).toBe(true);
+    }));
+
   it('eager dispatch: a workflow task completion leases the activities it scheduled on the caller queues', () =>
     withStore(make, async (store) => {
       await store.startWorkflow({ workflowId: 'e1', workflowType: 'order', taskQueue: 'wf', input: [] });

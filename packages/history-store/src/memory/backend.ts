@@ -5,7 +5,15 @@
 import type { HistoryEvent, NewEvent } from '../events/events.ts';
 import type { StoreBackend } from '../store/backend.ts';
 import { Notifier } from '../store/notifier.ts';
-import type { NewTask, RequestRecord, RunRecord, StoreTx, TaskKind, TaskRecord } from '../store/records.ts';
+import {
+  type NewTask,
+  type RequestRecord,
+  type RunRecord,
+  type StoreTx,
+  type TaskKind,
+  type TaskRecord,
+  TxTopics,
+} from '../store/records.ts';
 import { decodeCursor, encodeCursor, toRunInfo } from '../store/run-info.ts';
 import type { Clock, ListRunsFilter, RunPage, RunRef } from '../store/types.ts';
 
@@ -55,7 +63,7 @@ export class MemoryBackend implements StoreBackend {
       const tx = new MemoryTx(this.#t, this.clock.now(), () => String(this.#nextTaskId++));
       try {
         const result = await fn(tx);
-        for (const topic of tx.topics) this.notifier.emit(topic);
+        for (const topic of tx.topics.list()) this.notifier.emit(topic);
         return copy(result);
       } catch (err) {
         tx.rollback();
@@ -154,7 +162,7 @@ export class MemoryBackend implements StoreBackend {
 /** One memory transaction: every write records how to undo it. */
 class MemoryTx implements StoreTx {
   readonly now: number;
-  readonly topics = new Set<string>();
+  readonly topics = new TxTopics();
   readonly #t: Tables;
   readonly #undo: (() => void)[] = [];
   readonly #newTaskId: () => string;
@@ -293,6 +301,14 @@ class MemoryTx implements StoreTx {
   }
 
   notify(topic: string): void {
-    this.topics.add(topic);
+    this.topics.notify(topic);
+  }
+
+  notifyTask(taskId: string, taskQueue: string): void {
+    this.topics.notifyTask(taskId, taskQueue);
+  }
+
+  leased(taskId: string): void {
+    this.topics.leased(taskId);
   }
 }

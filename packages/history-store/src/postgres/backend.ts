@@ -103,7 +103,7 @@ export class PgBackend implements StoreBackend {
           try {
             const result = await fn(tx);
             await tx.commit(this.#channel);
-            return { result, topics: [...tx.topics] };
+            return { result, topics: tx.topics.list() };
           } catch (err) {
             if (tx.begun) await c.query(this.#sql.rollback).catch(() => undefined);
             throw err;

@@ -8,14 +8,15 @@
  *   as literals by literal.ts), which is what lets several statements share one round trip.
  */
 import type { HistoryEvent, NewEvent } from '../events/events.ts';
-import type {
-  NewTask,
-  PrefetchSpec,
-  RequestRecord,
-  RunRecord,
-  StoreTx,
-  TaskKind,
-  TaskRecord,
+import {
+  type NewTask,
+  type PrefetchSpec,
+  type RequestRecord,
+  type RunRecord,
+  type StoreTx,
+  type TaskKind,
+  type TaskRecord,
+  TxTopics,
 } from '../store/records.ts';
 import type { RunRef } from '../store/types.ts';
 import { keyOf, TxCache } from './cache.ts';
@@ -36,7 +37,7 @@ const copy = <T>(v: T): T => structuredClone(v);
 /** One transaction's view of the store. */
 export class PgTx implements StoreTx {
   readonly now: number;
-  readonly topics = new Set<string>();
+  readonly topics = new TxTopics();
   readonly #c: SqlClient;
   readonly #sql: Statements;
   readonly #ids: TaskIdSource;
@@ -78,7 +79,7 @@ export class PgTx implements StoreTx {
     const parts = this.#begun ? [] : ['BEGIN'];
     this.#begun = true;
     parts.push(...this.#w.drain(this.#sql));
-    for (const p of notifyPayloads([...this.topics])) parts.push(bind(this.#sql.notify, [channel, p]));
+    for (const p of notifyPayloads(this.topics.list())) parts.push(bind(this.#sql.notify, [channel, p]));
     parts.push('COMMIT');
     await this.#c.simple(parts.join(';\n'));
   }
@@ -272,7 +273,15 @@ export class PgTx implements StoreTx {
   }
 
   notify(topic: string): void {
-    this.topics.add(topic);
+    this.topics.notify(topic);
+  }
+
+  notifyTask(taskId: string, taskQueue: string): void {
+    this.topics.notifyTask(taskId, taskQueue);
+  }
+
+  leased(taskId: string): void {
+    this.topics.leased(taskId);
   }
 
   /** Decodes a task row the backend read (claims, due rows) and caches it as locked. */

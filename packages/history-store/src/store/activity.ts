@@ -41,6 +41,7 @@ export async function leaseActivity(
   delete row.visibleAt;
   row.deadlineAt = expiresAt;
   await tx.updateTask(row);
+  tx.leased(row.taskId);
   return toActivityTask(row);
 }
 
@@ -150,7 +151,7 @@ export async function failAttempt(
     if (deadlines.length > 0) row.deadlineAt = Math.min(...deadlines);
     else delete row.deadlineAt;
     await tx.updateTask(row);
-    tx.notify(`q:${row.taskQueue}`);
+    tx.notifyTask(row.taskId, row.taskQueue);
     return { recorded: false, retryAt: decision.retryAt, nextAttempt: row.attempt };
   }
   const started = row.lease !== undefined;

@@ -73,7 +73,7 @@ async function createWorkflowTaskRow(tx: StoreTx, run: RunRecord, refEventId: nu
     data: {},
   });
   run.wfTask = 'scheduled';
-  tx.notify(topics.queue(run.taskQueue));
+  tx.notifyTask(run.wfTaskId, run.taskQueue);
 }
 
 /**

@@ -58,6 +58,7 @@ export async function leaseWorkflowRow(
   row.lease = { owner: opts.owner, token: randomUUID(), expiresAt };
   row.visibleAt = expiresAt;
   await tx.updateTask(row);
+  tx.leased(row.taskId);
   return prepareWorkflowTask(tx, row, opts);
 }
 

@@ -175,6 +175,13 @@ export interface StoreTx {
   listRequests(ref: RunRef, states: RequestRecord['state'][]): Promise<RequestRecord[]>;
   /** Wakes waiters on a topic after commit (see `topics`). */
   notify(topic: string): void;
+  /**
+   * Announces that task `taskId` on `taskQueue` became claimable: its queue is notified after
+   * commit, unless this same transaction leases the task (see {@link StoreTx.leased}).
+   */
+  notifyTask(taskId: string, taskQueue: string): void;
+  /** Task `taskId` was leased by this transaction: nobody else can take it, so nobody is woken for it. */
+  leased(taskId: string): void;
   /** Optional: loads and locks what the next operations need in one go (see {@link PrefetchSpec}). */
   prefetch?(spec: PrefetchSpec): Promise<void>;
   /** Optional: `readEvents` for several runs at once, results in the order asked. */
@@ -192,6 +199,39 @@ export const topics = {
   run: (workflowId: string) => `r:${workflowId}`,
   request: (requestId: string) => `x:${requestId}`,
 };
+
+/**
+ * The topics one transaction will notify. Queue topics are kept per task, so work that the same
+ * transaction hands out (eager dispatch, a claim batched with the start that made the task) wakes
+ * no poller: a notification for it would only send every idle poller after work it cannot get.
+ */
+export class TxTopics {
+  readonly #topics = new Set<string>();
+  readonly #tasks = new Map<string, string>();
+
+  notify(topic: string): void {
+    this.#topics.add(topic);
+  }
+
+  notifyTask(taskId: string, taskQueue: string): void {
+    this.#tasks.set(taskId, topics.queue(taskQueue));
+  }
+
+  leased(taskId: string): void {
+    this.#tasks.delete(taskId);
+  }
+
+  /** How many topics there are to send. */
+  get size(): number {
+    return this.#topics.size + this.#tasks.size;
+  }
+
+  /** Every topic to notify, each once. */
+  list(): string[] {
+    if (this.#tasks.size === 0) return [...this.#topics];
+    return [...new Set([...this.#topics, ...this.#tasks.values()])];
+  }
+}
 
 /** The bare reference of a run, task or request (for prefetch specs and keys, without the rest). */
 export function refOf(r: RunRef): RunRef {
