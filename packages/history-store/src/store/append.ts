@@ -3,7 +3,7 @@
  * workflow task that new events call for.
  */
 import type { HistoryEvent, NewEvent } from '../events/events.ts';
-import { type RunRecord, type StoreTx, topics } from './records.ts';
+import type { RunRecord, StoreTx } from './records.ts';
 
 /**
  * Placeholder for `startedEventId` in an activity outcome delivered right after its
