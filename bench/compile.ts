@@ -3,6 +3,13 @@
  * fresh process, under 150 ms. Each fresh-process figure is the wall time of a whole
  * `node --no-node-snapshot` process that loads the compiler and compiles, so the baseline is the
  * same process doing nothing (`node -e 0`), measured in the same run.
+ *
+ * The headline figure is what a user gets: the process imports `@reprise/runtime/compiler`, which
+ * resolves to the prebuilt JavaScript in packages/runtime/dist (built by
+ * packages/runtime/scripts/build.ts, run here first so the figures always match the sources). For
+ * comparison, the same compile with the compiler loaded from its TypeScript sources
+ * (`--conditions=reprise-source`), and with nothing prebuilt at all (sources, every module through
+ * SWC).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -23,7 +30,9 @@ export interface BenchResult {
 const ROOT = join(import.meta.dirname, '..');
 const ORDER = join(ROOT, 'fixtures/workflows/order.ts');
 const FALLBACK = join(ROOT, 'fixtures/compiler/basic/index.ts');
-const COMPILER = pathToFileURL(join(ROOT, 'packages/runtime/src/compiler/index.ts')).href;
+const BUILD = join(ROOT, 'packages/runtime/scripts/build.ts');
+/** The compiler's transform module (sources), to switch the prebuilt runtime transforms off. */
+const SRC_TRANSFORM = pathToFileURL(join(ROOT, 'packages/runtime/src/compiler/transform.ts')).href;
 const RUNS = 7;
 
 function median(values: number[]): number {
@@ -31,53 +40,108 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Wall time of a fresh Node process running `script`, and what it printed. */
-function spawnTimed(script: string): { ms: number; out: string } {
+/** Wall time of a fresh Node process running `script` from the workspace root, and what it printed. */
+function spawnTimed(script: string, flags: string[] = []): { ms: number; out: string } {
   const started = performance.now();
-  const out = execFileSync(process.execPath, ['--no-node-snapshot', '--input-type=module', '-e', script], {
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--no-node-snapshot', ...flags, '--input-type=module', '-e', script],
+    { encoding: 'utf8', cwd: ROOT },
+  );
   return { ms: performance.now() - started, out };
 }
 
-function compileScript(entry: string, cacheDir: string): string {
+/**
+ * How the fresh process loads the compiler: the prebuilt one (what a user gets), the TypeScript
+ * sources, or the sources with the prebuilt runtime transforms switched off (every module through
+ * SWC, as before either was prebuilt).
+ */
+type Variant = 'dist' | 'source' | 'source-no-prebuilt';
+
+const FLAGS: Record<Variant, string[]> = {
+  dist: [],
+  source: ['--conditions=reprise-source'],
+  'source-no-prebuilt': ['--conditions=reprise-source'],
+};
+
+function compileScript(variant: Variant, entry: string, cacheDir: string): string {
+  const off =
+    variant === 'source-no-prebuilt'
+      ? `(await import(${JSON.stringify(SRC_TRANSFORM)})).usePrebuiltTransforms(false);\n`
+      : '';
   return `const t = performance.now();
-const { compileWorkflows } = await import(${JSON.stringify(COMPILER)});
-const c = performance.now();
+const { compileWorkflows } = await import('@reprise/runtime/compiler');
+${off}const c = performance.now();
 const b = await compileWorkflows({ workflowsPath: ${JSON.stringify(entry)}, cacheDir: ${JSON.stringify(cacheDir)} });
 const end = performance.now();
 process.stdout.write(JSON.stringify({ importMs: c - t, compileMs: end - c, modules: b.modules.length }));`;
 }
 
-/** Runs the compiler benchmarks. */
-export async function run(): Promise<BenchResult[]> {
-  const entry = existsSync(ORDER) ? ORDER : FALLBACK;
-  const label = existsSync(ORDER) ? 'order workflow' : 'fixtures/compiler/basic (order.ts missing)';
-  const bare = median(Array.from({ length: RUNS }, () => spawnTimed('0').ms));
-  const baseline = { name: 'node -e 0 (bare process start)', value: bare };
+/** Medians over fresh processes, each compiling with a new, empty cache directory. */
+interface ColdFigures {
+  wall: number;
+  importMs: number;
+  compileMs: number;
+  modules: number;
+}
 
-  const coldWall: number[] = [];
-  const coldCompile: number[] = [];
-  const coldImport: number[] = [];
-  let modules = 0;
-  for (let i = 0; i < RUNS; i++) {
-    // A new, empty cache directory each run: nothing from earlier compiles is reused.
-    const dir = mkdtempSync(join(tmpdir(), 'reprise-bench-compile-'));
-    const r = spawnTimed(compileScript(entry, dir));
+interface ColdSamples {
+  wall: number[];
+  importMs: number[];
+  compileMs: number[];
+  modules: number;
+}
+
+function coldOnce(variant: Variant, entry: string, into: ColdSamples): void {
+  const dir = mkdtempSync(join(tmpdir(), 'reprise-bench-compile-'));
+  try {
+    const r = spawnTimed(compileScript(variant, entry, dir), FLAGS[variant]);
     const inside = JSON.parse(r.out) as { importMs: number; compileMs: number; modules: number };
-    coldWall.push(r.ms);
-    coldCompile.push(inside.compileMs);
-    coldImport.push(inside.importMs);
-    modules = inside.modules;
+    into.wall.push(r.ms);
+    into.importMs.push(inside.importMs);
+    into.compileMs.push(inside.compileMs);
+    into.modules = inside.modules;
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function medians(s: ColdSamples): ColdFigures {
+  return {
+    wall: median(s.wall),
+    importMs: median(s.importMs),
+    compileMs: median(s.compileMs),
+    modules: s.modules,
+  };
+}
+
+/** Runs the compiler benchmarks. */
+export async function run(): Promise<BenchResult[]> {
+  execFileSync(process.execPath, [BUILD], { cwd: ROOT, stdio: 'ignore' });
+  const entry = existsSync(ORDER) ? ORDER : FALLBACK;
+  const label = existsSync(ORDER) ? 'order workflow' : 'fixtures/compiler/basic (order.ts missing)';
+  const bareSamples: number[] = [];
+  const samples: Record<Variant, ColdSamples> = {
+    dist: { wall: [], importMs: [], compileMs: [], modules: 0 },
+    source: { wall: [], importMs: [], compileMs: [], modules: 0 },
+    'source-no-prebuilt': { wall: [], importMs: [], compileMs: [], modules: 0 },
+  };
+  // Interleaved, so that a change of machine load hits the baseline and every variant alike.
+  for (let i = 0; i < RUNS; i++) {
+    bareSamples.push(spawnTimed('0').ms);
+    for (const variant of Object.keys(samples) as Variant[]) coldOnce(variant, entry, samples[variant]);
+  }
+  const baseline = { name: 'node -e 0 (bare process start)', value: median(bareSamples) };
+  const dist = medians(samples.dist);
+  const source = medians(samples.source);
+  const unbuilt = medians(samples['source-no-prebuilt']);
 
   const diskDir = mkdtempSync(join(tmpdir(), 'reprise-bench-compile-'));
-  spawnTimed(compileScript(entry, diskDir));
+  spawnTimed(compileScript('dist', entry, diskDir));
   const diskWall: number[] = [];
   const diskCompile: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const r = spawnTimed(compileScript(entry, diskDir));
+    const r = spawnTimed(compileScript('dist', entry, diskDir));
     diskWall.push(r.ms);
     diskCompile.push((JSON.parse(r.out) as { compileMs: number }).compileMs);
   }
@@ -96,23 +160,37 @@ export async function run(): Promise<BenchResult[]> {
   return [
     {
       name: `compile ${label}: fresh process, empty cache (wall)`,
-      value: median(coldWall),
+      value: dist.wall,
       unit: 'ms',
       baseline,
-      note: `${modules} modules incl. sandbox runtime; target < 150 ms; of which loading the compiler's TypeScript sources ${median(coldImport).toFixed(1)} ms`,
+      note: `${dist.modules} modules incl. sandbox runtime; target < 150 ms; prebuilt compiler (dist) and prebuilt runtime transforms; loading the compiler ${dist.importMs.toFixed(1)} ms`,
     },
     {
       name: `compile ${label}: fresh process, empty cache (compileWorkflows call only)`,
-      value: median(coldCompile),
+      value: dist.compileMs,
       unit: 'ms',
-      note: 'includes loading @swc/core and transforming every module; excludes process start and module loading',
+      note: 'includes loading @swc/core and transforming the workflow module; excludes process start and loading the compiler',
+    },
+    {
+      name: `compile ${label}: fresh process, empty cache, compiler from TypeScript sources (wall)`,
+      value: source.wall,
+      unit: 'ms',
+      baseline,
+      note: `--conditions=reprise-source, prebuilt runtime transforms still used; loading the compiler through Node's type stripping ${source.importMs.toFixed(1)} ms, compileWorkflows ${source.compileMs.toFixed(1)} ms`,
+    },
+    {
+      name: `compile ${label}: fresh process, empty cache, nothing prebuilt (wall)`,
+      value: unbuilt.wall,
+      unit: 'ms',
+      baseline,
+      note: `compiler from TypeScript sources and every module through SWC; loading the compiler ${unbuilt.importMs.toFixed(1)} ms, compileWorkflows ${unbuilt.compileMs.toFixed(1)} ms`,
     },
     {
       name: `compile ${label}: fresh process, disk cache warm (wall)`,
       value: median(diskWall),
       unit: 'ms',
       baseline,
-      note: `SWC output read from the disk cache, SWC never loaded; compileWorkflows call ${median(diskCompile).toFixed(1)} ms`,
+      note: `prebuilt compiler; SWC output read from the disk cache, SWC never loaded; compileWorkflows call ${median(diskCompile).toFixed(1)} ms`,
     },
     {
       name: `compile ${label}: warm in-process cache`,

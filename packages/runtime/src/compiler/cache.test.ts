@@ -1,8 +1,9 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { clearCompileCache, compileWorkflows, compileWorkflowsSync } from './index.ts';
+import { PREBUILT_TRANSFORMS_PATH, usePrebuiltTransforms } from './transform.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../../../fixtures/compiler');
 
@@ -58,6 +59,8 @@ describe('determinism', () => {
 });
 
 describe('caches', () => {
+  afterEach(() => usePrebuiltTransforms(PREBUILT_TRANSFORMS_PATH));
+
   it('serves an unchanged compile from memory and notices edits and new files', () => {
     const dir = basicCopy();
     const cacheDir = join(dir, '.cache');
@@ -77,6 +80,8 @@ describe('caches', () => {
   });
 
   it('reuses SWC output from the disk cache across in-process cache losses', () => {
+    // The disk cache on its own: every module, the sandbox runtime's too, goes through it.
+    usePrebuiltTransforms(false);
     const dir = basicCopy();
     const cacheDir = join(dir, '.cache');
     const first = compileWorkflowsSync(options(dir, { cacheDir }));

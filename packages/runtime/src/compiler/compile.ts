@@ -3,11 +3,10 @@
  * with a source map, a content-hash build id, and two caches so a worker or replay compiles once:
  * an in-process cache validated against every input file, and a disk cache of SWC outputs.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { emitBundle } from './emit.ts';
 import { type Graph, type GraphRoots, walkGraph } from './graph.ts';
+import { createHash, readFileSync, statSync } from './node-builtins.ts';
 import { RUNTIME_SRC } from './resolve.ts';
 import { BundleMapper, type IndexSourceMap, type OriginalLocation } from './sourcemap.ts';
 import { type DiskCache, transformModule, transformModuleSync } from './transform.ts';
@@ -151,8 +150,7 @@ function contentHash(text: string): string {
 
 function exists(path: string): boolean {
   try {
-    statSync(path);
-    return true;
+    return statSync(path, { throwIfNoEntry: false }) !== undefined;
   } catch {
     return false;
   }

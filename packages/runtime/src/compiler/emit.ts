@@ -4,9 +4,9 @@
  * `globalThis.__reprise` definition (see protocol/bundle.ts). Modules start on their own line, so
  * each module's SWC map becomes one section of an index map at a plain line offset.
  */
-import { createHash } from 'node:crypto';
 import { BUNDLE_GLOBAL } from '../protocol/bundle.ts';
 import type { Graph } from './graph.ts';
+import { createHash } from './node-builtins.ts';
 import { moduleSharing } from './sharing.ts';
 import type { IndexSourceMap } from './sourcemap.ts';
 

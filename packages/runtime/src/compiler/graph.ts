@@ -4,8 +4,8 @@
  * generator that yields one wave of modules to transform at a time, so the same walk drives both
  * the synchronous compile and the asynchronous one (which transforms a wave in parallel).
  */
-import { readFileSync } from 'node:fs';
 import { DisallowedModuleError, type ImportLink, ModuleNotFoundError } from './errors.ts';
+import { readFileSync } from './node-builtins.ts';
 import { checkSpecifier, checkUserModule } from './policy.ts';
 import { moduleId, ResolveHost, resolveModule } from './resolve.ts';
 import type { RequireSite } from './scan.ts';

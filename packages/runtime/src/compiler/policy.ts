@@ -2,7 +2,7 @@
  * Module policy: which imports workflow code may not make. Checked at compile time so a bad import
  * fails the build with its chain and a hint instead of failing a workflow task at run time.
  */
-import { builtinModules } from 'node:module';
+import { builtinModules } from './node-builtins.ts';
 
 /** Why a specifier is refused, and what to do instead. */
 export interface PolicyViolation {

@@ -3,12 +3,15 @@
  * for a `.ts` file, index files, node_modules packages (`exports`, `module`, `main`), JSON, and the
  * two sandbox aliases. Every file looked at is recorded so a cached bundle can be re-validated.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
+import { createRequire, readFileSync, realpathSync, statSync } from './node-builtins.ts';
 
-/** Absolute real path of this package's `src` (the sandbox runtime lives under it). */
-export const RUNTIME_SRC = realpathSync(join(import.meta.dirname, '..'));
+/**
+ * Absolute real path of this package's `src` (the sandbox runtime lives under it). The sandbox
+ * runtime is always bundled from its sources, whether the compiler itself runs from
+ * `src/compiler` or from its prebuilt copy in `dist/compiler`: both sit two levels down.
+ */
+export const RUNTIME_SRC = realpathSync(join(import.meta.dirname, '../../src'));
 /** Absolute real path of `@reprise/versioning`'s `src`, found the way Node would find it from here. */
 export const VERSIONING_SRC = dirname(
   realpathSync(createRequire(import.meta.url).resolve('@reprise/versioning')),
@@ -46,8 +49,9 @@ export class ResolveHost {
     if (this.#kinds.has(path)) return this.#kinds.get(path);
     let kind: Kind;
     try {
-      const st = statSync(path);
-      kind = st.isFile() ? 'file' : st.isDirectory() ? 'dir' : undefined;
+      // No error object for the common miss (resolution tries many extensions).
+      const st = statSync(path, { throwIfNoEntry: false });
+      kind = st?.isFile() ? 'file' : st?.isDirectory() ? 'dir' : undefined;
     } catch {
       kind = undefined;
     }

@@ -1,14 +1,23 @@
 /**
  * One module through SWC: TypeScript or JavaScript (ESM or CommonJS) in, a CommonJS body plus its
- * source map out. SWC is loaded on first use only, so a compile served entirely from the disk cache
- * never pays for loading the native binding.
+ * source map out. SWC is loaded on first use only, so a compile served entirely from the prebuilt
+ * runtime transforms and the disk cache never pays for loading the native binding.
+ *
+ * Lookup order for a module: the prebuilt outputs of the sandbox runtime (`reprise:` modules only,
+ * written by `scripts/build.ts`), then the disk cache, then SWC. All three are keyed by the same
+ * content key, so a stale or missing prebuilt file only costs speed, never correctness.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Options } from '@swc/core';
 import { WorkflowSyntaxError } from './errors.ts';
+import {
+  createHash,
+  createRequire,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from './node-builtins.ts';
 import { findRequires, type RequireSite } from './scan.ts';
 import type { RawSourceMap } from './sourcemap.ts';
 
@@ -63,8 +72,80 @@ export interface DiskCache {
   dir: string;
 }
 
-function cacheKey(id: string, source: string): string {
+/**
+ * The content key of a module's SWC output: output format, SWC version, module id and source. The
+ * disk cache and the prebuilt runtime transforms are both keyed by it.
+ */
+export function transformKey(id: string, source: string): string {
   return createHash('sha256').update(`${FORMAT}\0${SWC_VERSION}\0${id}\0`).update(source).digest('hex');
+}
+
+/** Where `scripts/build.ts` writes the prebuilt runtime transforms (the same path from `src` and `dist`). */
+export const PREBUILT_TRANSFORMS_PATH = join(import.meta.dirname, '../../dist/runtime-transforms.txt');
+
+/** The first line of a prebuilt-transforms file; a file with another header is ignored. */
+function prebuiltHeader(): string {
+  return JSON.stringify({ reprisePrebuiltTransforms: FORMAT, swc: SWC_VERSION });
+}
+
+let prebuiltPath: string | false = PREBUILT_TRANSFORMS_PATH;
+/** Content key to the JSON text of a prebuilt output; undefined until first needed. */
+let prebuilt: Map<string, string> | undefined;
+
+/**
+ * Chooses the prebuilt-transforms file consulted for `reprise:` modules (`false`: none), and drops
+ * the copy loaded from the previous one. Defaults to {@link PREBUILT_TRANSFORMS_PATH}.
+ */
+export function usePrebuiltTransforms(path: string | false): void {
+  prebuiltPath = path;
+  prebuilt = undefined;
+}
+
+/**
+ * Serialises prebuilt transforms: a header line, then one line per module, `<key> <JSON output>`.
+ * Values stay JSON text until looked up, so loading the file parses only what a compile uses.
+ */
+export function formatPrebuiltTransforms(entries: Iterable<[key: string, out: TransformedModule]>): string {
+  const lines = [prebuiltHeader()];
+  for (const [key, out] of entries) lines.push(`${key} ${JSON.stringify(out)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function loadPrebuilt(): Map<string, string> {
+  if (prebuilt) return prebuilt;
+  prebuilt = new Map();
+  if (prebuiltPath === false) return prebuilt;
+  let text: string;
+  try {
+    text = readFileSync(prebuiltPath, 'utf8');
+  } catch {
+    return prebuilt;
+  }
+  const lines = text.split('\n');
+  if (lines[0] !== prebuiltHeader()) return prebuilt;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    // A key is 64 hex digits; anything else (a truncated or damaged line) is skipped.
+    if (line.length > 65 && line[64] === ' ') prebuilt.set(line.slice(0, 64), line.slice(65));
+  }
+  return prebuilt;
+}
+
+function readPrebuilt(id: string, key: string): TransformedModule | undefined {
+  if (!id.startsWith('reprise:')) return undefined;
+  const text = loadPrebuilt().get(key);
+  if (text === undefined) return undefined;
+  try {
+    const value = JSON.parse(text) as TransformedModule;
+    if (
+      typeof value.code === 'string' &&
+      typeof value.map?.mappings === 'string' &&
+      Array.isArray(value.requires)
+    ) {
+      return value;
+    }
+  } catch {}
+  return undefined;
 }
 
 function readCached(cache: DiskCache | undefined, key: string): TransformedModule | undefined {
@@ -121,36 +202,41 @@ function jsonModule(id: string, source: string): TransformedModule {
   };
 }
 
-/** Transforms one module synchronously, through the disk cache. */
+/** Runs SWC on one module synchronously, with no cache of any kind. @throws WorkflowSyntaxError */
+export function transformUncached(id: string, source: string): TransformedModule {
+  if (id.endsWith('.json')) return jsonModule(id, source);
+  try {
+    const result = loadSwc().transformSync(source, swcOptions(id));
+    return finish(id, result.code, result.map);
+  } catch (err) {
+    throw syntaxError(id, err);
+  }
+}
+
+/** Transforms one module synchronously, through the prebuilt runtime transforms and the disk cache. */
 export function transformModuleSync(
   id: string,
   source: string,
   cache: DiskCache | undefined,
 ): TransformedModule {
   if (id.endsWith('.json')) return jsonModule(id, source);
-  const key = cacheKey(id, source);
-  const cached = readCached(cache, key);
+  const key = transformKey(id, source);
+  const cached = readPrebuilt(id, key) ?? readCached(cache, key);
   if (cached) return cached;
-  let out: TransformedModule;
-  try {
-    const result = loadSwc().transformSync(source, swcOptions(id));
-    out = finish(id, result.code, result.map);
-  } catch (err) {
-    throw syntaxError(id, err);
-  }
+  const out = transformUncached(id, source);
   writeCached(cache, key, out);
   return out;
 }
 
-/** Transforms one module on SWC's thread pool, through the disk cache. */
+/** Transforms one module on SWC's thread pool, through the prebuilt runtime transforms and the disk cache. */
 export async function transformModule(
   id: string,
   source: string,
   cache: DiskCache | undefined,
 ): Promise<TransformedModule> {
   if (id.endsWith('.json')) return jsonModule(id, source);
-  const key = cacheKey(id, source);
-  const cached = readCached(cache, key);
+  const key = transformKey(id, source);
+  const cached = readPrebuilt(id, key) ?? readCached(cache, key);
   if (cached) return cached;
   let out: TransformedModule;
   try {
