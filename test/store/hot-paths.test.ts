@@ -60,6 +60,46 @@ async function withStore(make: (typeof kinds)[number][1], fn: (s: HistoryStore) 
 const ids = (events: { eventId: number }[]) => events.map((e) => e.eventId);
 
 describe.each(kinds)('store hot paths: %s', (_name, make) => {
+  it('eager start: the start transaction leases the first workflow task with its history, and wakes no poller', () =>
+    withStore(make, async (store) => {
+      const ac = new AbortController();
+      let woke = false;
+      void store.waitForWork('wf', 60_000, ac.signal).then(() => {
+        if (!ac.signal.aborted) woke = true;
+      });
+      const res = await store.startWorkflow({
+        workflowId: 's1',
+        workflowType: 'order',
+        taskQueue: 'wf',
+        input: [1],
+        eagerWorkflowTask: { owner: 'eager-worker', leaseMs: 10_000, taskQueue: 'wf' },
+      });
+      await Promise.resolve();
+      expect(woke).toBe(false);
+      ac.abort();
+      const t = res.workflowTask as WorkflowTask;
+      expect(t.lease.owner).toBe('eager-worker');
+      expect(ids(t.history)).toEqual(ids(await store.readHistory('s1')));
+      expect(t.history.map((e) => e.eventType)).toEqual([
+        'WorkflowExecutionStarted',
+        'WorkflowTaskScheduled',
+      ]);
+      expect(await store.claimWorkflowTasks({ taskQueue: 'wf', owner: 'x', leaseMs: 1000 })).toEqual([]);
+      await store.completeWorkflowTask(t, completion(t, cmd.complete(t, 'done')));
+      expect((await store.describeRun('s1'))?.status).toBe('completed');
+
+      // Another queue gets no task: the run waits for a claim on its own queue.
+      const other = await store.startWorkflow({
+        workflowId: 's2',
+        workflowType: 'order',
+        taskQueue: 'wf',
+        input: [],
+        eagerWorkflowTask: { owner: 'eager-worker', leaseMs: 10_000, taskQueue: 'elsewhere' },
+      });
+      expect(other.workflowTask).toBeUndefined();
+      expect(await store.claimWorkflowTasks({ taskQueue: 'wf', owner: 'x', leaseMs: 1000 })).toHaveLength(1);
+    }));
+
   it('work a transaction leases itself wakes no poller; work it leaves claimable does', () =>
     withStore(make, async (store) => {
       const watch = (queue: string) => {

@@ -93,6 +93,29 @@ describe('Worker on the memory store', () => {
     expect((await handle.describe()).status).toBe('completed');
   });
 
+  it('eager start: a client in the worker process hands it the first workflow task, no claim', async () => {
+    const clock = manualClock();
+    const store = createMemoryStore({ clock });
+    const { worker } = await start(store);
+    const eager = new Client({ store });
+    await eager.start('orderWorkflow', { workflowId: 'e1', taskQueue: 'orders', args: [order('e1')] });
+    await untilHistory(eager, 'e1', (h) => timers(h) >= 1);
+    expect(worker.stats.eagerStarts).toBe(1);
+    const first = (await eager.getHandle('e1').fetchHistory()).find((e) => e.eventType === 'WorkflowTaskStarted');
+    expect(first).toMatchObject({ identity: worker.options.identity });
+
+    // Turned off, or on a queue no worker here serves: an ordinary start that a poller claims.
+    const plain = new Client({ store, eagerStart: false });
+    await plain.start('orderWorkflow', { workflowId: 'e2', taskQueue: 'orders', args: [order('e2')] });
+    await untilHistory(plain, 'e2', (h) => timers(h) >= 1);
+    await eager.start('orderWorkflow', { workflowId: 'e3', taskQueue: 'elsewhere', args: [order('e3')] });
+    expect(worker.stats.eagerStarts).toBe(1);
+    expect((await eager.getHandle('e3').fetchHistory()).map((e) => e.eventType)).toEqual([
+      'WorkflowExecutionStarted',
+      'WorkflowTaskScheduled',
+    ]);
+  });
+
   it('replays an evicted run from history (cache size 0) with the same result', async () => {
     const clock = manualClock();
     const store = createMemoryStore({ clock });

@@ -133,6 +133,8 @@ export class PgTx implements StoreTx {
     this.#cache.runs.set(key, { rec: copy(run), locked: true });
     this.#cache.latest.set(run.workflowId, { key, locked: true });
     if (run.parent) this.#cache.children.get(keyOf(run.parent))?.add(key);
+    // A new run has no events yet: its whole history is what this transaction appends.
+    this.#cache.events.set(key, { from: 1, events: [] });
     this.#w.insertRun(run);
   }
 

@@ -8,6 +8,7 @@ import { deliverEvents, ensureQueryTask, ensureWorkflowTask } from './append.ts'
 import type { StoreOp } from './batcher.ts';
 import { requestCancelRun, terminateRun } from './close.ts';
 import { checkIdReuse, createRun } from './create.ts';
+import { leaseRunWorkflowTask } from './eager.ts';
 import {
   InvalidRequestError,
   RunClosedError,
@@ -66,6 +67,10 @@ export function startWorkflowOp(req: StartWorkflowRequest): StoreOp<StartWorkflo
         ...(req.identity !== undefined && { identity: req.identity }),
       });
       if (signal) await deliverEvents(tx, run, [signal]);
+      if (req.eagerWorkflowTask) {
+        const workflowTask = await leaseRunWorkflowTask(tx, run, req.eagerWorkflowTask);
+        if (workflowTask) return { runId: run.runId, started: true, workflowTask };
+      }
       return { runId: run.runId, started: true };
     },
   };

@@ -2,6 +2,7 @@
  * Runs as the store's callers see them: references, start requests, the visible state of a run,
  * listing and retention. Part of the `HistoryStore` contract (types.ts).
  */
+import type { EagerWorkflowClaim, WorkflowTask } from './task-types.ts';
 
 /** Lifecycle state of a run. */
 export type RunStatus =
@@ -43,6 +44,12 @@ export interface StartWorkflowRequest {
   identity?: string;
   /** For signal-with-start: delivered in the same transaction as the start (or to the running run). */
   signal?: { name: string; input: unknown[] };
+  /**
+   * Eager start: lease the new run's first workflow task to this claimer in the start transaction and
+   * return it (see {@link StartWorkflowResult.workflowTask}); a worker in the same process then runs it
+   * with no claim and no notification round trip.
+   */
+  eagerWorkflowTask?: EagerWorkflowClaim;
 }
 
 /** Result of {@link HistoryStore.startWorkflow}. */
@@ -50,6 +57,8 @@ export interface StartWorkflowResult {
   runId: string;
   /** False when signal-with-start found the workflow already running and only signalled it. */
   started: boolean;
+  /** The run's first workflow task, leased to the `eagerWorkflowTask` claimer, when one was asked for. */
+  workflowTask?: WorkflowTask;
 }
 
 /** The visible state of a run (no separate visibility service: this comes from the runs table). */

@@ -8,9 +8,11 @@ import type {
   ListRunsFilter,
   RunInfo,
   StartWorkflowRequest,
+  StartWorkflowResult,
   WorkflowIdReusePolicy,
 } from '@reprise/history-store';
 import { type Duration, parseDuration } from '../protocol/duration.ts';
+import { reserveEagerStart } from '../worker/eager-start.ts';
 import { translateStoreError } from './errors.ts';
 import { type MessageRef, nameOf, WorkflowHandle } from './handle.ts';
 
@@ -39,6 +41,12 @@ export interface ClientOptions {
   store: HistoryStore;
   /** Recorded in events this client causes (default `client@<host>:<pid>`). */
   identity?: string;
+  /**
+   * Eager start (default true): when a running worker in this process serves the run's task queue on
+   * the same store object and has a free workflow slot, the start transaction leases the run's first
+   * workflow task to it and the client hands the task over directly, with no claim.
+   */
+  eagerStart?: boolean;
 }
 
 /**
@@ -54,10 +62,12 @@ export interface ClientOptions {
 export class Client {
   readonly store: HistoryStore;
   readonly identity: string;
+  readonly #eagerStart: boolean;
 
   constructor(options: ClientOptions) {
     this.store = options.store;
     this.identity = options.identity ?? `client@${hostname()}:${process.pid}`;
+    this.#eagerStart = options.eagerStart ?? true;
   }
 
   /** Starts a run. @throws WorkflowAlreadyStartedError when the id is taken (see `idReusePolicy`). */
@@ -124,10 +134,19 @@ export class Client {
   }
 
   async #startRaw(req: StartWorkflowRequest) {
+    const eager = this.#eagerStart ? reserveEagerStart(this.store, req.taskQueue) : undefined;
+    if (eager) req.eagerWorkflowTask = eager.claim;
+    let res: StartWorkflowResult;
     try {
-      return await this.store.startWorkflow(req);
+      res = await this.store.startWorkflow(req);
     } catch (err) {
+      eager?.release();
       throw translateStoreError(err, { workflowId: req.workflowId, workflowType: req.workflowType });
     }
+    if (eager) {
+      if (res.workflowTask) eager.run(res.workflowTask);
+      else eager.release();
+    }
+    return res;
   }
 }

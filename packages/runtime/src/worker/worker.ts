@@ -7,6 +7,7 @@
 import type { ActivityTask, HistoryStore, WorkflowTask } from '@reprise/history-store';
 import { type ActivityImplementations, runActivityTask } from '../activity/runner.ts';
 import { completeActivityEagerly, type SlotReserve } from './eager.ts';
+import { type EagerStartReservation, registerEagerStarter } from './eager-start.ts';
 import { JsonLogger, type Logger, withFields } from './logger.ts';
 import {
   type FaultPointHook,
@@ -33,6 +34,8 @@ export interface WorkerStats {
   /** Tasks received by eager dispatch (with a completion, no claim): activities and workflow tasks. */
   eagerActivities: number;
   eagerWorkflowTasks: number;
+  /** First workflow tasks received from a client in this process with the start (eager start). */
+  eagerStarts: number;
 }
 
 /** Lifecycle of a worker. */
@@ -71,7 +74,8 @@ export class Worker {
   #state: WorkerState = 'created';
   #running: Promise<void> | undefined;
   #activityStats = { completed: 0, failed: 0, retries: 0 };
-  #eager = { activities: 0, workflowTasks: 0 };
+  #eager = { activities: 0, workflowTasks: 0, starts: 0 };
+  #unregisterEagerStart: (() => void) | undefined;
 
   private constructor(
     o: WorkerOptions,
@@ -142,6 +146,7 @@ export class Worker {
       sleepingRunsEvicted: wf?.sleepingEvicted ?? 0,
       eagerActivities: this.#eager.activities,
       eagerWorkflowTasks: this.#eager.workflowTasks,
+      eagerStarts: this.#eager.starts,
     };
   }
 
@@ -155,6 +160,10 @@ export class Worker {
       buildId: this.buildId,
       activities: Object.keys(this.#activities).length,
     });
+    if (this.#workflows)
+      this.#unregisterEagerStart = registerEagerStarter(this.store, this.options.taskQueue, {
+        reserve: () => this.#reserveEagerStart(),
+      });
     this.#running = this.#runLoops();
     return this.#running;
   }
@@ -173,6 +182,7 @@ export class Worker {
     }
     if (this.#state === 'running') {
       this.#state = 'stopping';
+      this.#unregisterEagerStart?.();
       this.logger.log('info', 'worker shutting down', { activitiesRunning: this.#actSlots.used });
       this.#stop.abort();
     }
@@ -231,6 +241,7 @@ export class Worker {
     try {
       await Promise.all(loops);
     } finally {
+      this.#unregisterEagerStart?.();
       await this.#drain();
     }
   }
@@ -292,6 +303,30 @@ export class Worker {
     else this.#activityStats.failed++;
     // A recorded outcome schedules a workflow task on this queue.
     if (!next && res.retryAt === undefined) this.#wfWaker.poke();
+  }
+
+  /** A workflow slot for a run a client in this process is starting (see eager-start.ts). */
+  #reserveEagerStart(): EagerStartReservation | undefined {
+    if (this.#state !== 'running' || this.#wfSlots.takeUpTo(1) === 0) return undefined;
+    let settled = false;
+    return {
+      claim: {
+        owner: this.options.identity,
+        leaseMs: this.options.workflowTaskLeaseMs,
+        taskQueue: this.options.taskQueue,
+      },
+      run: (task) => {
+        if (settled) return;
+        settled = true;
+        this.#eager.starts++;
+        void this.#runWorkflowTask(task).finally(() => this.#wfSlots.release());
+      },
+      release: () => {
+        if (settled) return;
+        settled = true;
+        this.#wfSlots.release();
+      },
+    };
   }
 
   /** Slots eager dispatch may fill: none once the worker stops claiming. */
