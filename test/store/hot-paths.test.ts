@@ -60,6 +60,71 @@ async function withStore(make: (typeof kinds)[number][1], fn: (s: HistoryStore) 
 const ids = (events: { eventId: number }[]) => events.map((e) => e.eventId);
 
 describe.each(kinds)('store hot paths: %s', (_name, make) => {
+  it('fold: an activity outcome and the workflow task it schedules commit in one transaction', () =>
+    withStore(make, async (store) => {
+      const acts = { owner: 'w', leaseMs: 10_000, max: 5, taskQueues: ['acts'] };
+      const claim = { owner: 'w', leaseMs: 10_000, taskQueue: 'wf' };
+      await store.startWorkflow({ workflowId: 'f1', workflowType: 'order', taskQueue: 'wf', input: [] });
+      const t = await claimOne(store);
+      const [a1] = await store.completeWorkflowTaskAndClaim!(t, completion(t, cmd.activity(t, 'a1')), acts);
+      const seen: WorkflowTask[] = [];
+      const r = await store.completeActivityTaskAndRun!(
+        a1!,
+        { status: 'completed', result: 1 },
+        claim,
+        async (wt) => {
+          seen.push(wt);
+          return { completion: completion(wt, cmd.activity(wt, 'a2')), activities: acts };
+        },
+      );
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.history.slice(-3).map((e) => e.eventType)).toEqual([
+        'ActivityTaskStarted',
+        'ActivityTaskCompleted',
+        'WorkflowTaskScheduled',
+      ]);
+      expect(r.recorded).toBe(true);
+      expect(r.completed?.activityTasks.map((a) => a.activityId)).toEqual(['a2']);
+      const h = await store.readHistory('f1');
+      expect(ids(h)).toEqual(h.map((_, i) => i + 1));
+      expect(h.slice(-6).map((e) => e.eventType)).toEqual([
+        'ActivityTaskStarted',
+        'ActivityTaskCompleted',
+        'WorkflowTaskScheduled',
+        'WorkflowTaskStarted',
+        'WorkflowTaskCompleted',
+        'ActivityTaskScheduled',
+      ]);
+      expect(await store.claimWorkflowTasks({ taskQueue: 'wf', owner: 'x', leaseMs: 1000 })).toEqual([]);
+
+      // `run` declines: the outcome commits and the workflow task comes back leased, uncompleted.
+      const a2 = r.completed!.activityTasks[0]!;
+      const r2 = await store.completeActivityTaskAndRun!(
+        a2,
+        { status: 'completed', result: 2 },
+        claim,
+        async () => undefined,
+      );
+      expect(r2.completed).toBeUndefined();
+      const wt2 = r2.workflowTask as WorkflowTask;
+      expect(wt2.lease.owner).toBe('w');
+      await store.completeWorkflowTask(wt2, completion(wt2, cmd.activity(wt2, 'a3')));
+      const [a3] = await store.claimActivityTasks({ taskQueue: 'acts', owner: 'w', leaseMs: 10_000 });
+
+      // `run` throws: nothing of the transaction remains; the activity is still ours to report.
+      const before = ids(await store.readHistory('f1'));
+      await expect(
+        store.completeActivityTaskAndRun!(a3!, { status: 'completed', result: 3 }, claim, async () => {
+          throw new Error('sandbox gone');
+        }),
+      ).rejects.toThrow('sandbox gone');
+      expect(ids(await store.readHistory('f1'))).toEqual(before);
+      const plain = await store.completeActivityTaskAndClaim!(a3!, { status: 'completed', result: 3 }, claim);
+      const wt3 = plain.workflowTask as WorkflowTask;
+      await store.completeWorkflowTask(wt3, completion(wt3, cmd.complete(wt3, 'done')));
+      expect((await store.describeRun('f1'))?.status).toBe('completed');
+    }));
+
   it('eager start: the start transaction leases the first workflow task with its history, and wakes no poller', () =>
     withStore(make, async (store) => {
       const ac = new AbortController();

@@ -101,7 +101,9 @@ describe('Worker on the memory store', () => {
     await eager.start('orderWorkflow', { workflowId: 'e1', taskQueue: 'orders', args: [order('e1')] });
     await untilHistory(eager, 'e1', (h) => timers(h) >= 1);
     expect(worker.stats.eagerStarts).toBe(1);
-    const first = (await eager.getHandle('e1').fetchHistory()).find((e) => e.eventType === 'WorkflowTaskStarted');
+    const first = (await eager.getHandle('e1').fetchHistory()).find(
+      (e) => e.eventType === 'WorkflowTaskStarted',
+    );
     expect(first).toMatchObject({ identity: worker.options.identity });
 
     // Turned off, or on a queue no worker here serves: an ordinary start that a poller claims.

@@ -82,6 +82,7 @@ export { backoffMs, decideRetry, type RetryDecision, workflowTaskBackoffMs } fro
 // The store contract.
 export type {
   ActivityCompletionAndClaim,
+  ActivityCompletionAndRun,
   ActivityCompletionResult,
   ActivityOutcome,
   ActivityTask,
@@ -89,6 +90,7 @@ export type {
   Clock,
   EagerActivityClaim,
   EagerWorkflowClaim,
+  FoldedCompletion,
   HistoryStore,
   Lease,
   ListRunsFilter,

@@ -12,10 +12,25 @@
 import type { StoreBackend } from './backend.ts';
 import type { PrefetchSpec, StoreTx } from './records.ts';
 
+/**
+ * What an operation's `run` returns to wait for something outside the transaction (a caller's
+ * computation) and then finish in the same transaction. In a batch, every operation runs first, then
+ * the batch waits for all the suspended ones at once and resumes them in order, so one operation's
+ * wait never runs serially behind another's.
+ */
+export class Suspended<T> {
+  readonly waitFor: Promise<unknown>;
+  readonly resume: (tx: StoreTx, value: unknown) => Promise<T>;
+  constructor(waitFor: Promise<unknown>, resume: (tx: StoreTx, value: unknown) => Promise<T>) {
+    this.waitFor = waitFor;
+    this.resume = resume;
+  }
+}
+
 /** One operation: what it will lock and read, and its logic. */
 export interface StoreOp<T> {
   prefetch?: PrefetchSpec;
-  run(tx: StoreTx): Promise<T>;
+  run(tx: StoreTx): Promise<T | Suspended<T>>;
   /** Run alone, never batched (long scans, operations that lock in their own order). */
   alone?: boolean;
 }
@@ -73,6 +88,12 @@ export class Batcher {
         await tx.prefetch?.(mergeSpecs(batch.map((q) => q.op.prefetch)));
         const out: unknown[] = [];
         for (const q of batch) out.push(await q.op.run(tx));
+        const waiting = out.flatMap((r, i) => (r instanceof Suspended ? [i] : []));
+        if (waiting.length > 0) {
+          const values = await Promise.all(waiting.map((i) => (out[i] as Suspended<unknown>).waitFor));
+          for (const [k, i] of waiting.entries())
+            out[i] = await (out[i] as Suspended<unknown>).resume(tx, values[k]);
+        }
         return out;
       });
     } catch {
@@ -88,7 +109,8 @@ export class Batcher {
   #alone<T>(op: StoreOp<T>): Promise<T> {
     return this.#b.transaction(async (tx) => {
       if (op.prefetch) await tx.prefetch?.(op.prefetch);
-      return op.run(tx);
+      const r = await op.run(tx);
+      return r instanceof Suspended ? r.resume(tx, await r.waitFor) : r;
     });
   }
 }

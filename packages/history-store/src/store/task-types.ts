@@ -165,3 +165,19 @@ export type ActivityCompletionAndClaim = ActivityCompletionResult & {
   /** The run's workflow task, leased to the caller, when the outcome scheduled one it may take. */
   workflowTask?: WorkflowTask;
 };
+
+/** What the `run` callback of {@link HistoryStore.completeActivityTaskAndRun} returns for the task. */
+export interface FoldedCompletion {
+  completion: WorkflowTaskCompletion;
+  /** Lease the activities the completion schedules to this claimer (eager dispatch), as `completeWorkflowTaskAndClaim`. */
+  activities?: EagerActivityClaim;
+}
+
+/** Result of {@link HistoryStore.completeActivityTaskAndRun}. */
+export type ActivityCompletionAndRun = ActivityCompletionAndClaim & {
+  /**
+   * Present when the workflow task's completion was applied in the same transaction: the activities
+   * it leased to the caller, or the conflict that kept the run open (as `RunConflictError` reports).
+   */
+  completed?: { activityTasks: ActivityTask[]; conflict?: string };
+};

@@ -8,7 +8,7 @@ import type { HistoryEvent } from '../events/events.ts';
 import type { History } from '../file/types.ts';
 import { completeActivity, heartbeatActivity } from './activity.ts';
 import type { StoreBackend } from './backend.ts';
-import { Batcher } from './batcher.ts';
+import { Batcher, Suspended } from './batcher.ts';
 import { claimActivityOp, claimWorkflowOp } from './claims.ts';
 import {
   queryOp,
@@ -23,10 +23,11 @@ import { processDueTimers } from './due.ts';
 import { leaseRunWorkflowTask, leaseScheduledActivities } from './eager.ts';
 import { RunConflictError, RunNotFoundError } from './errors.ts';
 import { importRun } from './import.ts';
-import { refOf, topics } from './records.ts';
+import { refOf, type StoreTx, topics } from './records.ts';
 import { toRunInfo } from './run-info.ts';
 import type {
   ActivityCompletionAndClaim,
+  ActivityCompletionAndRun,
   ActivityCompletionResult,
   ActivityOutcome,
   ActivityTask,
@@ -34,6 +35,7 @@ import type {
   Clock,
   EagerActivityClaim,
   EagerWorkflowClaim,
+  FoldedCompletion,
   HistoryStore,
   ListRunsFilter,
   RetentionOptions,
@@ -217,6 +219,51 @@ export class TxHistoryStore implements HistoryStore {
         return workflowTask ? { ...result, workflowTask } : result;
       },
     });
+  }
+
+  completeActivityTaskAndRun(
+    task: ActivityTask,
+    outcome: ActivityOutcome,
+    claim: EagerWorkflowClaim,
+    runTask: (workflowTask: WorkflowTask) => Promise<FoldedCompletion | undefined>,
+  ): Promise<ActivityCompletionAndRun> {
+    const ref = refOf(task);
+    const known = claim.knownHistory?.get(task.runId);
+    return this.#ops.run({
+      prefetch: {
+        tasks: [task.taskId],
+        runs: [ref],
+        histories: [{ ref, fromEventId: (known ?? 0) + 1 }],
+      },
+      run: async (tx) => {
+        const result: ActivityCompletionAndRun = await completeActivity(tx, task, outcome, this.#random);
+        if (!result.recorded) return result;
+        const workflowTask = await leaseRunWorkflowTask(tx, ref, claim);
+        if (!workflowTask) return result;
+        // The caller's activation runs outside the store's logic; the transaction stays open for it.
+        return new Suspended(runTask(workflowTask), (tx, value) =>
+          this.#applyFolded(tx, result, workflowTask, value as FoldedCompletion | undefined),
+        );
+      },
+    });
+  }
+
+  async #applyFolded(
+    tx: StoreTx,
+    result: ActivityCompletionAndRun,
+    workflowTask: WorkflowTask,
+    folded: FoldedCompletion | undefined,
+  ): Promise<ActivityCompletionAndRun> {
+    if (!folded) return { ...result, workflowTask };
+    const { completion } = folded;
+    await tx.prefetch?.(completionSpec(workflowTask, completion));
+    const done = await completeWorkflowTask(tx, workflowTask, completion);
+    if (!done.ok)
+      return { ...result, workflowTask, completed: { activityTasks: [], conflict: done.conflict } };
+    const activityTasks = folded.activities
+      ? await leaseScheduledActivities(tx, done.scheduled, folded.activities)
+      : [];
+    return { ...result, workflowTask, completed: { activityTasks } };
   }
 
   processDueTimers(max = 100): Promise<number> {

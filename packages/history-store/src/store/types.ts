@@ -31,12 +31,14 @@ import type {
 } from './run-types.ts';
 import type {
   ActivityCompletionAndClaim,
+  ActivityCompletionAndRun,
   ActivityCompletionResult,
   ActivityOutcome,
   ActivityTask,
   ClaimOptions,
   EagerActivityClaim,
   EagerWorkflowClaim,
+  FoldedCompletion,
   WorkflowClaimOptions,
   WorkflowTask,
   WorkflowTaskCompletion,
@@ -57,12 +59,14 @@ export type {
 } from './run-types.ts';
 export type {
   ActivityCompletionAndClaim,
+  ActivityCompletionAndRun,
   ActivityCompletionResult,
   ActivityOutcome,
   ActivityTask,
   ClaimOptions,
   EagerActivityClaim,
   EagerWorkflowClaim,
+  FoldedCompletion,
   Lease,
   PendingQuery,
   PendingUpdate,
@@ -154,6 +158,21 @@ export interface HistoryStore {
     outcome: ActivityOutcome,
     claim: EagerWorkflowClaim,
   ): Promise<ActivityCompletionAndClaim>;
+  /**
+   * Optional (one transaction for an activity outcome and the workflow task it schedules). As
+   * `completeActivityTaskAndClaim`, and then, inside the same transaction, passes the leased workflow
+   * task to `run`; the completion `run` returns is applied as by `completeWorkflowTaskAndClaim`, and
+   * everything commits once. `run` must not call the store (the transaction holds the run's rows):
+   * to do anything else it returns undefined, and the task is returned leased and uncompleted. `run`
+   * is called again when the transaction is retried; each call gets a new lease.
+   * @throws StaleLeaseError
+   */
+  completeActivityTaskAndRun?(
+    task: ActivityTask,
+    outcome: ActivityOutcome,
+    claim: EagerWorkflowClaim,
+    run: (workflowTask: WorkflowTask) => Promise<FoldedCompletion | undefined>,
+  ): Promise<ActivityCompletionAndRun>;
 
   // Time
   /**

@@ -35,6 +35,13 @@ export interface WorkerOptions {
    * `Infinity` keeps them cached, subject to `maxCachedRuns`).
    */
   evictSleepingRunsAfterMs?: number;
+  /**
+   * Fold an activity's outcome and the workflow task it schedules into one store transaction while
+   * fewer than this many workflow tasks are in flight (default 4; `0` never folds). Alone, a fold
+   * saves a commit and a round trip per activity; under load, separate transactions share commits
+   * better (group commit), so the worker stops folding.
+   */
+  foldBelowInFlight?: number;
   /** Where sandboxes run: a supervised child process, or this process (default: the sandbox's default). */
   isolation?: 'process' | 'inline';
   /** Lease of a claimed workflow task (default 10 s). */
@@ -89,6 +96,7 @@ export interface ResolvedWorkerOptions {
   maxConcurrentWorkflowTasks: number;
   maxConcurrentActivities: number;
   maxCachedRuns: number;
+  foldBelowInFlight: number;
   evictSleepingRunsAfterMs: number;
   workflowTaskLeaseMs: number;
   activityLeaseMs: number;
@@ -121,6 +129,7 @@ export function resolveOptions(o: WorkerOptions): ResolvedWorkerOptions {
     maxConcurrentWorkflowTasks: positive('maxConcurrentWorkflowTasks', o.maxConcurrentWorkflowTasks, 64),
     maxConcurrentActivities: positive('maxConcurrentActivities', o.maxConcurrentActivities, 100),
     maxCachedRuns: nonNegative('maxCachedRuns', o.maxCachedRuns, 1000),
+    foldBelowInFlight: nonNegative('foldBelowInFlight', o.foldBelowInFlight, 4),
     evictSleepingRunsAfterMs: threshold('evictSleepingRunsAfterMs', o.evictSleepingRunsAfterMs, 5000),
     workflowTaskLeaseMs: positive('workflowTaskLeaseMs', o.workflowTaskLeaseMs, 10_000),
     activityLeaseMs: positive('activityLeaseMs', o.activityLeaseMs, 10_000),

@@ -4,10 +4,17 @@
  *
  * Host-only.
  */
-import type { ActivityTask, HistoryStore, WorkflowTask } from '@reprise/history-store';
+import type {
+  ActivityCompletionResult,
+  ActivityOutcome,
+  ActivityTask,
+  HistoryStore,
+  WorkflowTask,
+} from '@reprise/history-store';
 import { type ActivityImplementations, runActivityTask } from '../activity/runner.ts';
 import { completeActivityEagerly, type SlotReserve } from './eager.ts';
 import { type EagerStartReservation, registerEagerStarter } from './eager-start.ts';
+import { completeActivityFolded, type FoldHost, type FoldResult } from './fold.ts';
 import { JsonLogger, type Logger, withFields } from './logger.ts';
 import {
   type FaultPointHook,
@@ -19,7 +26,7 @@ import { pollLoop, Waker } from './poller.ts';
 import { createWorkflowTaskProcessor } from './setup.ts';
 import { Slots } from './slots.ts';
 import { TimerLoop } from './timers.ts';
-import type { WorkflowTaskProcessor } from './workflow-tasks.ts';
+import type { CompletionRoute, WorkflowTaskProcessor } from './workflow-tasks.ts';
 
 /** Counters a worker keeps (for tests, logs and the CLI's progress line). */
 export interface WorkerStats {
@@ -36,6 +43,8 @@ export interface WorkerStats {
   eagerWorkflowTasks: number;
   /** First workflow tasks received from a client in this process with the start (eager start). */
   eagerStarts: number;
+  /** Workflow tasks completed in the transaction that recorded the activity outcome before them (fold). */
+  foldedWorkflowTasks: number;
 }
 
 /** Lifecycle of a worker. */
@@ -74,7 +83,7 @@ export class Worker {
   #state: WorkerState = 'created';
   #running: Promise<void> | undefined;
   #activityStats = { completed: 0, failed: 0, retries: 0 };
-  #eager = { activities: 0, workflowTasks: 0, starts: 0 };
+  #eager = { activities: 0, workflowTasks: 0, starts: 0, folded: 0 };
   #unregisterEagerStart: (() => void) | undefined;
 
   private constructor(
@@ -147,6 +156,7 @@ export class Worker {
       eagerActivities: this.#eager.activities,
       eagerWorkflowTasks: this.#eager.workflowTasks,
       eagerStarts: this.#eager.starts,
+      foldedWorkflowTasks: this.#eager.folded,
     };
   }
 
@@ -246,10 +256,10 @@ export class Worker {
     }
   }
 
-  async #runWorkflowTask(task: WorkflowTask): Promise<void> {
+  async #runWorkflowTask(task: WorkflowTask, route?: CompletionRoute): Promise<void> {
     const wf = this.#workflows;
     if (!wf) return;
-    const effects = await wf.process(task);
+    const effects = await wf.process(task, route);
     if (effects.timers) this.#timers.poke();
     if (effects.activities) this.#actWaker.poke();
     for (const t of effects.activityTasks) {
@@ -261,11 +271,18 @@ export class Worker {
 
   async #runActivity(task: ActivityTask): Promise<void> {
     let next: WorkflowTask | undefined;
+    let foldedTask = false;
     const res = await runActivityTask(task, {
       store: {
         clock: this.store.clock,
         heartbeatActivityTask: (t, details) => this.store.heartbeatActivityTask(t, details),
         completeActivityTask: async (t, outcome) => {
+          const folded = await this.#completeActivityFolded(t, outcome);
+          if (folded) {
+            next = undefined;
+            foldedTask = true;
+            return folded;
+          }
           const r = await completeActivityEagerly(
             this.store,
             t,
@@ -302,7 +319,70 @@ export class Worker {
     } else if (res.outcome.status === 'completed') this.#activityStats.completed++;
     else this.#activityStats.failed++;
     // A recorded outcome schedules a workflow task on this queue.
-    if (!next && res.retryAt === undefined) this.#wfWaker.poke();
+    if (!next && !foldedTask && res.retryAt === undefined) this.#wfWaker.poke();
+  }
+
+  /**
+   * Reports an activity outcome with the run's next workflow task folded into the same transaction
+   * (see fold.ts), when the store can, the run is cached here and a workflow slot is free. Returns
+   * undefined when it did not try (the caller reports the outcome the ordinary way).
+   */
+  async #completeActivityFolded(
+    t: ActivityTask,
+    outcome: ActivityOutcome,
+  ): Promise<ActivityCompletionResult | undefined> {
+    const wf = this.#workflows;
+    const store = this.store;
+    if (!wf || !store.completeActivityTaskAndRun || !this.#wfReserve) return undefined;
+    const known = wf.knownEvents(t.runId);
+    // Under load, separate transactions batch better (group commit) than folds, whose activations
+    // would hold their batch open: fold only while few workflow tasks are in flight.
+    if (known === undefined || this.#wfSlots.used >= this.options.foldBelowInFlight) return undefined;
+    if (this.#wfReserve.reserve(1) === 0) return undefined;
+    let processing: Promise<void> | undefined;
+    const release = (after: Promise<void> | undefined) =>
+      void (after ?? Promise.resolve()).finally(() => this.#wfSlots.release());
+    let r: FoldResult;
+    try {
+      r = await completeActivityFolded(
+        {
+          store: store as FoldHost['store'],
+          claim: {
+            owner: this.options.identity,
+            leaseMs: this.options.workflowTaskLeaseMs,
+            taskQueue: this.options.taskQueue,
+            knownHistory: new Map([[t.runId, known]]),
+          },
+          activities: {
+            slots: wf.eagerActivities,
+            claimer: {
+              identity: this.options.identity,
+              taskQueue: this.options.taskQueue,
+              leaseMs: this.options.activityLeaseMs,
+            },
+          },
+          process: (wt, route) => {
+            processing = this.#runWorkflowTask(wt, route);
+            return processing;
+          },
+        },
+        t,
+        outcome,
+      );
+    } catch (err) {
+      release(processing);
+      throw err;
+    }
+    if (r.result.completed) this.#eager.folded++;
+    if (r.processing || r.result.workflowTask) this.#eager.workflowTasks++;
+    const rerun = r.rerun;
+    release(
+      (async () => {
+        await r.processing;
+        if (rerun) await this.#runWorkflowTask(rerun);
+      })(),
+    );
+    return r.result;
   }
 
   /** A workflow slot for a run a client in this process is starting (see eager-start.ts). */

@@ -8,7 +8,13 @@
  *
  * Host-only.
  */
-import type { ActivityTask, HistoryEvent, HistoryStore, WorkflowTask } from '@reprise/history-store';
+import type {
+  ActivityTask,
+  HistoryEvent,
+  HistoryStore,
+  WorkflowTask,
+  WorkflowTaskCompletion,
+} from '@reprise/history-store';
 import type { FailureInfo } from '../protocol/index.ts';
 import { isNondeterminismError, WorkflowStateMachine } from '../state-machine/index.ts';
 import { completeWorkflowTaskEagerly, type SlotReserve } from './eager.ts';
@@ -30,6 +36,21 @@ export interface TaskEffects {
   activities: boolean;
   /** Activities the completion leased to this worker (eager dispatch), each in a reserved slot. */
   activityTasks: ActivityTask[];
+}
+
+/**
+ * How a task's completion reaches the store. The default sends it in its own transaction; a fold
+ * (see fold.ts) hands it to the open transaction that recorded the activity outcome and leased the task.
+ */
+export interface CompletionRoute {
+  /** Records the completion; resolves with the activities leased with it (eager dispatch). */
+  complete(
+    task: WorkflowTask,
+    completion: WorkflowTaskCompletion,
+    scheduled: number,
+  ): Promise<ActivityTask[]>;
+  /** Called before any other store call for the task; from then on it is an ordinary leased task. */
+  detach(): Promise<void>;
 }
 
 /** Options of {@link WorkflowTaskProcessor}. */
@@ -94,23 +115,38 @@ export class WorkflowTaskProcessor {
     }
   }
 
-  /** Processes one claimed task. Never throws: every failure is reported to the store or logged. */
-  async process(task: WorkflowTask): Promise<TaskEffects> {
+  /**
+   * Processes one claimed task. Never throws: every failure is reported to the store or logged.
+   * `route` carries the completion (default: its own `completeWorkflowTask…` call).
+   */
+  async process(task: WorkflowTask, route: CompletionRoute = this.#direct): Promise<TaskEffects> {
     try {
-      return await this.#process(task, true);
+      return await this.#process(task, true, route);
     } catch (err) {
       // The run's sandbox state vanished (another run broke the shared isolate or process): replay it once.
       if ((err as { code?: unknown })?.code !== 'SANDBOX_RUN_LOST') throw err;
-      return this.#process(task, false);
+      return this.#process(task, false, route);
     }
   }
 
-  async #process(task: WorkflowTask, firstTry: boolean): Promise<TaskEffects> {
+  /** The completion in its own transaction, taking the activities it schedules when slots are free. */
+  readonly #direct: CompletionRoute = {
+    complete: (task, completion, scheduled) =>
+      completeWorkflowTaskEagerly(this.#o.store, task, completion, scheduled, this.eagerActivities, {
+        identity: this.#o.options.identity,
+        taskQueue: this.#o.options.taskQueue,
+        leaseMs: this.#o.options.activityLeaseMs,
+      }),
+    detach: async () => undefined,
+  };
+
+  async #process(task: WorkflowTask, firstTry: boolean, route: CompletionRoute): Promise<TaskEffects> {
     const log = { workflowId: task.workflowId, runId: task.runId, workflowType: task.workflowType };
     let run: LiveRun | undefined;
     try {
-      run = await this.#prepare(task);
+      run = await this.#prepare(task, route);
       if (task.scheduledEventId === 0) {
+        await route.detach();
         await this.#answerQueries(task, run);
         // A query to a sleeping run replays it; it goes back to sleep out of the cache.
         if (run.machine.isClosed) this.#cache.put(run);
@@ -128,6 +164,7 @@ export class WorkflowTaskProcessor {
         const activation = run.machine.nextActivation(live);
         if (!activation) {
           // The history ends without a task to run (the run closed meanwhile): nothing to record.
+          await route.detach();
           await this.#fail(task, run, 'RunClosed', {
             message: 'the run has no workflow task to run',
             source: 'ServerFailure',
@@ -140,6 +177,7 @@ export class WorkflowTaskProcessor {
         if (outcome.status === 'replayed') continue;
         if (outcome.status === 'taskFailed') {
           const failure = outcome.failure;
+          await route.detach();
           await this.#fail(
             task,
             run,
@@ -157,8 +195,7 @@ export class WorkflowTaskProcessor {
           if (e.eventType === 'TimerStarted') timers = true;
           else if (e.eventType === 'ActivityTaskScheduled') scheduled++;
         }
-        const activityTasks = await completeWorkflowTaskEagerly(
-          this.#o.store,
+        const activityTasks = await route.complete(
           task,
           {
             events: outcome.events,
@@ -167,12 +204,6 @@ export class WorkflowTaskProcessor {
             buildId: this.buildId,
           },
           scheduled,
-          this.eagerActivities,
-          {
-            identity: this.#o.options.identity,
-            taskQueue: this.#o.options.taskQueue,
-            leaseMs: this.#o.options.activityLeaseMs,
-          },
         );
         this.#completed++;
         const effects = { timers, activities: scheduled > activityTasks.length, activityTasks };
@@ -192,6 +223,7 @@ export class WorkflowTaskProcessor {
     } catch (err) {
       if (run) this.#cache.discard(run);
       if (firstTry && (err as { code?: unknown })?.code === 'SANDBOX_RUN_LOST') throw err;
+      await route.detach();
       await this.#handleError(task, err, log);
       return NO_EFFECTS;
     }
@@ -221,7 +253,7 @@ export class WorkflowTaskProcessor {
   }
 
   /** The cached run if its history lines up with the task, else a new one built from full history. */
-  async #prepare(task: WorkflowTask): Promise<LiveRun> {
+  async #prepare(task: WorkflowTask, route: CompletionRoute): Promise<LiveRun> {
     const cached = this.#cache.take(task.runId);
     if (cached && task.historyFrom <= cached.machine.lastEventId + 1) {
       try {
@@ -237,6 +269,7 @@ export class WorkflowTaskProcessor {
       }
     }
     if (cached) this.#cache.discard(cached);
+    if (task.historyFrom !== 1) await route.detach();
     const history: readonly HistoryEvent[] =
       task.historyFrom === 1 ? task.history : await this.#o.store.readHistory(task.workflowId, task.runId);
     const machine = new WorkflowStateMachine(task.runId, {
@@ -293,6 +326,11 @@ export class WorkflowTaskProcessor {
 
   async #handleError(task: WorkflowTask, err: unknown, log: Record<string, unknown>): Promise<void> {
     const code = (err as { code?: unknown })?.code;
+    if (code === 'FOLD_ABORTED') {
+      // The transaction this task was folded into was retried: the task is run again from history.
+      this.#o.logger.log('debug', 'folded workflow task abandoned with its transaction', log);
+      return;
+    }
     if (code === 'STALE_LEASE' || code === 'RUN_CONFLICT') {
       // Another worker owns the task now, or the run moved on: our result is void, nothing was written.
       this.#o.logger.log('warn', 'workflow task completion rejected', { ...log, reason: code });
