@@ -60,6 +60,35 @@ async function withStore(make: (typeof kinds)[number][1], fn: (s: HistoryStore) 
 const ids = (events: { eventId: number }[]) => events.map((e) => e.eventId);
 
 describe.each(kinds)('store hot paths: %s', (_name, make) => {
+  it("fold on start: the run, its first workflow task and that task's completion commit together", () =>
+    withStore(make, async (store) => {
+      const acts = { owner: 'w', leaseMs: 10_000, max: 5, taskQueues: ['acts'] };
+      const claim = { owner: 'w', leaseMs: 10_000, taskQueue: 'wf' };
+      const r = await store.startWorkflowAndRun!(
+        { workflowId: 'fs1', workflowType: 'order', taskQueue: 'wf', input: [] },
+        claim,
+        async (wt) => ({ completion: completion(wt, cmd.activity(wt, 'a1')), activities: acts }),
+      );
+      expect(r.started).toBe(true);
+      expect(r.completed?.activityTasks.map((a) => a.activityId)).toEqual(['a1']);
+      expect((await store.readHistory('fs1')).map((e) => e.eventType)).toEqual([
+        'WorkflowExecutionStarted',
+        'WorkflowTaskScheduled',
+        'WorkflowTaskStarted',
+        'WorkflowTaskCompleted',
+        'ActivityTaskScheduled',
+      ]);
+      // Declined: the run starts with its first task leased to the claimer and uncompleted.
+      const d = await store.startWorkflowAndRun!(
+        { workflowId: 'fs2', workflowType: 'order', taskQueue: 'wf', input: [] },
+        claim,
+        async () => undefined,
+      );
+      expect(d.completed).toBeUndefined();
+      expect(d.workflowTask?.lease.owner).toBe('w');
+      expect(await store.claimWorkflowTasks({ taskQueue: 'wf', owner: 'x', leaseMs: 1000 })).toEqual([]);
+    }));
+
   it('fold: an activity outcome and the workflow task it schedules commit in one transaction', () =>
     withStore(make, async (store) => {
       const acts = { owner: 'w', leaseMs: 10_000, max: 5, taskQueues: ['acts'] };

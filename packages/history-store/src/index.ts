@@ -101,6 +101,7 @@ export type {
   RunPage,
   RunRef,
   RunStatus,
+  StartWorkflowAndRunResult,
   StartWorkflowRequest,
   StartWorkflowResult,
   WorkflowClaimOptions,

@@ -4,7 +4,7 @@
  */
 import type { HistoryEvent, NewEvent } from '../events/events.ts';
 import type { FailureInfo } from '../events/failure.ts';
-import type { RunRef } from './run-types.ts';
+import type { RunRef, StartWorkflowResult } from './run-types.ts';
 
 /** A lease on a task: the token fences out a holder whose lease expired and was taken over. */
 export interface Lease {
@@ -172,6 +172,9 @@ export interface FoldedCompletion {
   /** Lease the activities the completion schedules to this claimer (eager dispatch), as `completeWorkflowTaskAndClaim`. */
   activities?: EagerActivityClaim;
 }
+
+/** Result of {@link HistoryStore.startWorkflowAndRun}: the start, and its first task as in a fold. */
+export type StartWorkflowAndRunResult = StartWorkflowResult & Pick<ActivityCompletionAndRun, 'completed'>;
 
 /** Result of {@link HistoryStore.completeActivityTaskAndRun}. */
 export type ActivityCompletionAndRun = ActivityCompletionAndClaim & {

@@ -42,6 +42,7 @@ import type {
   RunInfo,
   RunPage,
   RunRef,
+  StartWorkflowAndRunResult,
   StartWorkflowRequest,
   StartWorkflowResult,
   WorkflowClaimOptions,
@@ -248,12 +249,13 @@ export class TxHistoryStore implements HistoryStore {
     });
   }
 
-  async #applyFolded(
+  /** Applies the completion a fold's caller returned for `workflowTask`, in the same transaction. */
+  async #applyFolded<R extends object>(
     tx: StoreTx,
-    result: ActivityCompletionAndRun,
+    result: R,
     workflowTask: WorkflowTask,
     folded: FoldedCompletion | undefined,
-  ): Promise<ActivityCompletionAndRun> {
+  ): Promise<R & Pick<ActivityCompletionAndRun, 'workflowTask' | 'completed'>> {
     if (!folded) return { ...result, workflowTask };
     const { completion } = folded;
     await tx.prefetch?.(completionSpec(workflowTask, completion));
@@ -264,6 +266,25 @@ export class TxHistoryStore implements HistoryStore {
       ? await leaseScheduledActivities(tx, done.scheduled, folded.activities)
       : [];
     return { ...result, workflowTask, completed: { activityTasks } };
+  }
+
+  startWorkflowAndRun(
+    req: StartWorkflowRequest,
+    claim: EagerWorkflowClaim,
+    runTask: (workflowTask: WorkflowTask) => Promise<FoldedCompletion | undefined>,
+  ): Promise<StartWorkflowAndRunResult> {
+    const op = startWorkflowOp({ ...req, eagerWorkflowTask: claim });
+    return this.#ops.run({
+      ...(op.prefetch && { prefetch: op.prefetch }),
+      run: async (tx) => {
+        const res = (await op.run(tx)) as StartWorkflowResult;
+        const workflowTask = res.workflowTask;
+        if (!workflowTask) return res;
+        return new Suspended(runTask(workflowTask), (tx, value) =>
+          this.#applyFolded(tx, res, workflowTask, value as FoldedCompletion | undefined),
+        );
+      },
+    });
   }
 
   processDueTimers(max = 100): Promise<number> {

@@ -39,6 +39,7 @@ import type {
   EagerActivityClaim,
   EagerWorkflowClaim,
   FoldedCompletion,
+  StartWorkflowAndRunResult,
   WorkflowClaimOptions,
   WorkflowTask,
   WorkflowTaskCompletion,
@@ -70,6 +71,7 @@ export type {
   Lease,
   PendingQuery,
   PendingUpdate,
+  StartWorkflowAndRunResult,
   WorkflowClaimOptions,
   WorkflowTask,
   WorkflowTaskCompletion,
@@ -88,6 +90,17 @@ export interface HistoryStore {
 
   // Runs
   startWorkflow(req: StartWorkflowRequest): Promise<StartWorkflowResult>;
+  /**
+   * Optional (eager start with the first task folded in): starts the run like `startWorkflow`, leases
+   * its first workflow task to `claim` in the same transaction, passes it to `run`, and applies the
+   * completion `run` returns before the one commit, exactly as `completeActivityTaskAndRun` does for
+   * an activity's outcome (same contract for `run`).
+   */
+  startWorkflowAndRun?(
+    req: StartWorkflowRequest,
+    claim: EagerWorkflowClaim,
+    run: (workflowTask: WorkflowTask) => Promise<FoldedCompletion | undefined>,
+  ): Promise<StartWorkflowAndRunResult>;
   /** Latest run of the workflow id when `runId` is omitted. */
   describeRun(workflowId: string, runId?: string): Promise<RunInfo | undefined>;
   listRuns(filter?: ListRunsFilter): Promise<RunPage>;

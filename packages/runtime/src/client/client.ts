@@ -135,6 +135,15 @@ export class Client {
 
   async #startRaw(req: StartWorkflowRequest) {
     const eager = this.#eagerStart ? reserveEagerStart(this.store, req.taskQueue) : undefined;
+    const store = this.store;
+    if (eager?.startFolded && store.startWorkflowAndRun) {
+      // The first workflow task runs, and completes, inside the start transaction.
+      try {
+        return await eager.startFolded((run) => store.startWorkflowAndRun!(req, eager.claim, run));
+      } catch (err) {
+        throw translateStoreError(err, { workflowId: req.workflowId, workflowType: req.workflowType });
+      }
+    }
     if (eager) req.eagerWorkflowTask = eager.claim;
     let res: StartWorkflowResult;
     try {

@@ -7,7 +7,13 @@
  *
  * Host-only.
  */
-import type { EagerWorkflowClaim, HistoryStore, WorkflowTask } from '@reprise/history-store';
+import type {
+  EagerWorkflowClaim,
+  FoldedCompletion,
+  HistoryStore,
+  StartWorkflowAndRunResult,
+  WorkflowTask,
+} from '@reprise/history-store';
 
 /** A reserved workflow slot of a worker, for one start. */
 export interface EagerStartReservation {
@@ -17,6 +23,16 @@ export interface EagerStartReservation {
   run(task: WorkflowTask): void;
   /** Gives the slot back: the start brought no task. */
   release(): void;
+  /**
+   * Present while the worker folds (few tasks in flight): starts through `start`, which passes `run`
+   * to `HistoryStore.startWorkflowAndRun`, so the first task runs and completes in the start
+   * transaction. Uses up the reservation, like `run` or `release`.
+   */
+  startFolded?(
+    start: (
+      run: (workflowTask: WorkflowTask) => Promise<FoldedCompletion | undefined>,
+    ) => Promise<StartWorkflowAndRunResult>,
+  ): Promise<StartWorkflowAndRunResult>;
 }
 
 /** A worker that can take the first workflow task of runs started in this process. */

@@ -35,37 +35,43 @@ export class FoldAbortedError extends Error {
   }
 }
 
-/** What {@link completeActivityFolded} needs from the worker. */
+/** What a fold needs from the worker. */
 export interface FoldHost {
-  store: HistoryStore & Required<Pick<HistoryStore, 'completeActivityTaskAndRun'>>;
-  /** Who leases the workflow task. */
-  claim: EagerWorkflowClaim;
+  store: HistoryStore;
   /** Activity slots and claimer for the activities the completion schedules. */
   activities: { slots: SlotReserve | undefined; claimer: EagerClaimer };
   /** Processes a task through `route`; resolves when the processing ends (it never rejects). */
   process(task: WorkflowTask, route: CompletionRoute): Promise<void>;
 }
 
-/** Outcome of {@link completeActivityFolded}. */
-export interface FoldResult {
-  result: ActivityCompletionAndRun;
+/** What a store call with a folded task returns: the task, and whether its completion was applied. */
+export interface FoldableResult {
+  workflowTask?: WorkflowTask;
+  completed?: { activityTasks: ActivityTask[]; conflict?: string };
+}
+
+/** Outcome of {@link runFolded}. */
+export interface FoldResult<R> {
+  result: R;
   /** The processing of the folded task, when one started. */
   processing?: Promise<void>;
   /** A task leased by a retried attempt, to process afresh once `processing` ends. */
   rerun?: WorkflowTask;
 }
 
-/** Reports an activity outcome, folding the run's next workflow task into the same transaction. */
-export async function completeActivityFolded(
+/**
+ * Runs a store call that folds a workflow task into its transaction (`call` passes `run` to the
+ * store): the task is processed while the transaction is open and its completion applied in it.
+ */
+export async function runFolded<R extends FoldableResult>(
   host: FoldHost,
-  task: ActivityTask,
-  outcome: ActivityOutcome,
-): Promise<FoldResult> {
+  call: (run: (workflowTask: WorkflowTask) => Promise<FoldedCompletion | undefined>) => Promise<R>,
+): Promise<FoldResult<R>> {
   let fold: Fold | undefined;
   let calls = 0;
-  let result: ActivityCompletionAndRun;
+  let result: R;
   try {
-    result = await host.store.completeActivityTaskAndRun(task, outcome, host.claim, async (wt) => {
+    result = await call(async (wt) => {
       calls++;
       if (fold) {
         // A retried transaction: the first attempt rolled back, with the lease its processing holds.
@@ -89,6 +95,16 @@ export async function completeActivityFolded(
   return { result, processing: fold.processing };
 }
 
+/** Reports an activity outcome, folding the run's next workflow task into the same transaction. */
+export function completeActivityFolded(
+  host: FoldHost & { store: Required<Pick<HistoryStore, 'completeActivityTaskAndRun'>> },
+  claim: EagerWorkflowClaim,
+  task: ActivityTask,
+  outcome: ActivityOutcome,
+): Promise<FoldResult<ActivityCompletionAndRun>> {
+  return runFolded(host, (run) => host.store.completeActivityTaskAndRun(task, outcome, claim, run));
+}
+
 /** One folded task: the processing, and the decision it hands to the open transaction. */
 class Fold {
   readonly #host: FoldHost;
@@ -98,9 +114,9 @@ class Fold {
     this.#decide = r;
   });
   #decided = false;
-  #commit!: (r: ActivityCompletionAndRun) => void;
+  #commit!: (r: FoldableResult) => void;
   #abort!: (err: unknown) => void;
-  readonly #commitOutcome = new Promise<ActivityCompletionAndRun>((resolve, reject) => {
+  readonly #commitOutcome = new Promise<FoldableResult>((resolve, reject) => {
     this.#commit = resolve;
     this.#abort = reject;
   });
@@ -125,7 +141,7 @@ class Fold {
     return this.#decision;
   }
 
-  committed(result: ActivityCompletionAndRun): void {
+  committed(result: FoldableResult): void {
     this.#settle(undefined);
     this.#commit(result);
   }

@@ -5,16 +5,25 @@
  * Host-only.
  */
 import type {
+  ActivityCompletionAndRun,
   ActivityCompletionResult,
   ActivityOutcome,
   ActivityTask,
+  EagerWorkflowClaim,
   HistoryStore,
+  StartWorkflowAndRunResult,
   WorkflowTask,
 } from '@reprise/history-store';
 import { type ActivityImplementations, runActivityTask } from '../activity/runner.ts';
 import { completeActivityEagerly, type SlotReserve } from './eager.ts';
 import { type EagerStartReservation, registerEagerStarter } from './eager-start.ts';
-import { completeActivityFolded, type FoldHost, type FoldResult } from './fold.ts';
+import {
+  completeActivityFolded,
+  type FoldableResult,
+  type FoldHost,
+  type FoldResult,
+  runFolded,
+} from './fold.ts';
 import { JsonLogger, type Logger, withFields } from './logger.ts';
 import {
   type FaultPointHook,
@@ -85,6 +94,8 @@ export class Worker {
   #activityStats = { completed: 0, failed: 0, retries: 0 };
   #eager = { activities: 0, workflowTasks: 0, starts: 0, folded: 0 };
   #unregisterEagerStart: (() => void) | undefined;
+  /** Workflow tasks being processed now (not slots merely held by a claim in flight). */
+  #tasksInFlight = 0;
 
   private constructor(
     o: WorkerOptions,
@@ -259,7 +270,13 @@ export class Worker {
   async #runWorkflowTask(task: WorkflowTask, route?: CompletionRoute): Promise<void> {
     const wf = this.#workflows;
     if (!wf) return;
-    const effects = await wf.process(task, route);
+    this.#tasksInFlight++;
+    let effects: Awaited<ReturnType<WorkflowTaskProcessor['process']>>;
+    try {
+      effects = await wf.process(task, route);
+    } finally {
+      this.#tasksInFlight--;
+    }
     if (effects.timers) this.#timers.poke();
     if (effects.activities) this.#actWaker.poke();
     for (const t of effects.activityTasks) {
@@ -337,35 +354,22 @@ export class Worker {
     const known = wf.knownEvents(t.runId);
     // Under load, separate transactions batch better (group commit) than folds, whose activations
     // would hold their batch open: fold only while few workflow tasks are in flight.
-    if (known === undefined || this.#wfSlots.used >= this.options.foldBelowInFlight) return undefined;
+    if (known === undefined || this.#tasksInFlight >= this.options.foldBelowInFlight) return undefined;
     if (this.#wfReserve.reserve(1) === 0) return undefined;
     let processing: Promise<void> | undefined;
     const release = (after: Promise<void> | undefined) =>
       void (after ?? Promise.resolve()).finally(() => this.#wfSlots.release());
-    let r: FoldResult;
+    const host = this.#foldHost((p) => {
+      processing = p;
+    });
+    let r: FoldResult<ActivityCompletionAndRun>;
     try {
       r = await completeActivityFolded(
         {
-          store: store as FoldHost['store'],
-          claim: {
-            owner: this.options.identity,
-            leaseMs: this.options.workflowTaskLeaseMs,
-            taskQueue: this.options.taskQueue,
-            knownHistory: new Map([[t.runId, known]]),
-          },
-          activities: {
-            slots: wf.eagerActivities,
-            claimer: {
-              identity: this.options.identity,
-              taskQueue: this.options.taskQueue,
-              leaseMs: this.options.activityLeaseMs,
-            },
-          },
-          process: (wt, route) => {
-            processing = this.#runWorkflowTask(wt, route);
-            return processing;
-          },
+          ...host,
+          store: store as Required<Pick<HistoryStore, 'completeActivityTaskAndRun'>> & HistoryStore,
         },
+        { ...this.#workflowClaim(), knownHistory: new Map([[t.runId, known]]) },
         t,
         outcome,
       );
@@ -375,14 +379,43 @@ export class Worker {
     }
     if (r.result.completed) this.#eager.folded++;
     if (r.processing || r.result.workflowTask) this.#eager.workflowTasks++;
-    const rerun = r.rerun;
-    release(
-      (async () => {
-        await r.processing;
-        if (rerun) await this.#runWorkflowTask(rerun);
-      })(),
-    );
+    release(this.#afterFold(r));
     return r.result;
+  }
+
+  /** Who leases the workflow tasks this worker takes eagerly. */
+  #workflowClaim(): EagerWorkflowClaim {
+    return {
+      owner: this.options.identity,
+      leaseMs: this.options.workflowTaskLeaseMs,
+      taskQueue: this.options.taskQueue,
+    };
+  }
+
+  /** The worker's side of a fold; `started` learns the processing as soon as it begins. */
+  #foldHost(started: (processing: Promise<void>) => void): FoldHost {
+    return {
+      store: this.store,
+      activities: {
+        slots: this.#workflows?.eagerActivities,
+        claimer: {
+          identity: this.options.identity,
+          taskQueue: this.options.taskQueue,
+          leaseMs: this.options.activityLeaseMs,
+        },
+      },
+      process: (wt, route) => {
+        const p = this.#runWorkflowTask(wt, route);
+        started(p);
+        return p;
+      },
+    };
+  }
+
+  /** Ends when the folded processing, and the rerun of a retried attempt's task, have ended. */
+  async #afterFold(r: FoldResult<FoldableResult>): Promise<void> {
+    await r.processing;
+    if (r.rerun) await this.#runWorkflowTask(r.rerun);
   }
 
   /** A workflow slot for a run a client in this process is starting (see eager-start.ts). */
@@ -406,6 +439,31 @@ export class Worker {
         settled = true;
         this.#wfSlots.release();
       },
+      ...(this.#tasksInFlight < this.options.foldBelowInFlight && {
+        startFolded: async (start) => {
+          if (settled) throw new Error('this eager start reservation was already used');
+          settled = true;
+          let processing: Promise<void> | undefined;
+          const release = (after: Promise<void> | undefined) =>
+            void (after ?? Promise.resolve()).finally(() => this.#wfSlots.release());
+          let r: FoldResult<StartWorkflowAndRunResult>;
+          try {
+            r = await runFolded(
+              this.#foldHost((p) => {
+                processing = p;
+              }),
+              start,
+            );
+          } catch (err) {
+            release(processing);
+            throw err;
+          }
+          if (r.processing) this.#eager.starts++;
+          if (r.result.completed) this.#eager.folded++;
+          release(this.#afterFold(r));
+          return r.result;
+        },
+      }),
     };
   }
 
