@@ -14,6 +14,11 @@ export interface SqlClient {
    * resolves with each statement's rows, in order.
    */
   simple(text: string): Promise<Record<string, unknown>[][]>;
+  /**
+   * Optional: sends a statement whose result nobody needs (the COMMIT of a read-only transaction)
+   * without waiting for it; the connection runs it before anything sent later.
+   */
+  enqueue?(text: string): void;
 }
 
 /** A source of connections plus LISTEN. */
@@ -68,6 +73,11 @@ export class PgDriver implements SqlDriver {
       simple: async (text) => {
         const r = (await c.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
         return (Array.isArray(r) ? r : [r]).map((x) => x.rows);
+      },
+      // pg runs a client's queries in order, so whoever checks this connection out next is queued
+      // behind it. A failure can only mean a lost connection, which that next query reports.
+      enqueue: (text) => {
+        c.query(text).catch(() => undefined);
       },
     };
     try {

@@ -76,6 +76,11 @@ export class PgTx implements StoreTx {
   /** The write phase: pending writes, notifications and COMMIT in one round trip. */
   async commit(channel: string): Promise<void> {
     if (!this.#begun && this.#w.empty && this.topics.size === 0) return;
+    if (this.#w.empty && this.topics.size === 0 && this.#c.enqueue) {
+      // Read-only: nothing to make durable, so the caller need not wait for the COMMIT's round trip.
+      this.#c.enqueue('COMMIT');
+      return;
+    }
     const parts = this.#begun ? [] : ['BEGIN'];
     this.#begun = true;
     parts.push(...this.#w.drain(this.#sql));

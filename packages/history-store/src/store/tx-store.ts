@@ -231,10 +231,14 @@ export class TxHistoryStore implements HistoryStore {
     const ref = refOf(task);
     const known = claim.knownHistory?.get(task.runId);
     return this.#ops.run({
+      // Children and requests too: a completion that closes the run reads them, and the fold's
+      // completion is not known yet when the read phase goes out.
       prefetch: {
         tasks: [task.taskId],
         runs: [ref],
         histories: [{ ref, fromEventId: (known ?? 0) + 1 }],
+        children: [ref],
+        requests: [ref],
       },
       run: async (tx) => {
         const result: ActivityCompletionAndRun = await completeActivity(tx, task, outcome, this.#random);
