@@ -43,6 +43,8 @@ export class PgTx implements StoreTx {
   readonly #ids: TaskIdSource;
   readonly #w: WriteSet;
   #begun = false;
+  /** Whether any write was sent (writes travel with reads, so an empty write set proves nothing). */
+  #wrote = false;
   readonly #cache = new TxCache();
 
   constructor(client: SqlClient, sql: Statements, packer: Packer, ids: TaskIdSource, now: number) {
@@ -62,7 +64,9 @@ export class PgTx implements StoreTx {
   async read(statements: string[]): Promise<Row[][]> {
     const head = this.#begun ? [] : ['BEGIN'];
     this.#begun = true;
-    head.push(...this.#w.drain(this.#sql));
+    const writes = this.#w.drain(this.#sql);
+    if (writes.length > 0) this.#wrote = true;
+    head.push(...writes);
     const results = await this.#c.simple([...head, ...statements].join(';\n'));
     return results.slice(head.length);
   }
@@ -76,8 +80,9 @@ export class PgTx implements StoreTx {
   /** The write phase: pending writes, notifications and COMMIT in one round trip. */
   async commit(channel: string): Promise<void> {
     if (!this.#begun && this.#w.empty && this.topics.size === 0) return;
-    if (this.#w.empty && this.topics.size === 0 && this.#c.enqueue) {
-      // Read-only: nothing to make durable, so the caller need not wait for the COMMIT's round trip.
+    if (!this.#wrote && this.#w.empty && this.topics.size === 0 && this.#c.enqueue) {
+      // Read-only (nothing was ever written, not even with a read): nothing to make durable, so the
+      // caller need not wait for the COMMIT's round trip.
       this.#c.enqueue('COMMIT');
       return;
     }
