@@ -23,7 +23,7 @@ import { processDueTimers } from './due.ts';
 import { leaseRunWorkflowTask, leaseScheduledActivities } from './eager.ts';
 import { RunConflictError, RunNotFoundError } from './errors.ts';
 import { importRun } from './import.ts';
-import { refOf, type StoreTx, topics } from './records.ts';
+import { type PrefetchSpec, refOf, type StoreTx, topics } from './records.ts';
 import { toRunInfo } from './run-info.ts';
 import type {
   ActivityCompletionAndClaim,
@@ -205,18 +205,10 @@ export class TxHistoryStore implements HistoryStore {
     outcome: ActivityOutcome,
     claim: EagerWorkflowClaim,
   ): Promise<ActivityCompletionAndClaim> {
-    const ref = refOf(task);
-    const known = claim.knownHistory?.get(task.runId);
     return this.#ops.run({
-      prefetch: {
-        tasks: [task.taskId],
-        runs: [ref],
-        histories: [{ ref, fromEventId: (known ?? 0) + 1 }],
-      },
+      prefetch: activityThenTaskSpec(task, claim, false),
       run: async (tx): Promise<ActivityCompletionAndClaim> => {
-        const result = await completeActivity(tx, task, outcome, this.#random);
-        if (!result.recorded) return result;
-        const workflowTask = await leaseRunWorkflowTask(tx, ref, claim);
+        const { result, workflowTask } = await this.#recordAndLease(tx, task, outcome, claim);
         return workflowTask ? { ...result, workflowTask } : result;
       },
     });
@@ -228,22 +220,10 @@ export class TxHistoryStore implements HistoryStore {
     claim: EagerWorkflowClaim,
     runTask: (workflowTask: WorkflowTask) => Promise<FoldedCompletion | undefined>,
   ): Promise<ActivityCompletionAndRun> {
-    const ref = refOf(task);
-    const known = claim.knownHistory?.get(task.runId);
     return this.#ops.run({
-      // Children and requests too: a completion that closes the run reads them, and the fold's
-      // completion is not known yet when the read phase goes out.
-      prefetch: {
-        tasks: [task.taskId],
-        runs: [ref],
-        histories: [{ ref, fromEventId: (known ?? 0) + 1 }],
-        children: [ref],
-        requests: [ref],
-      },
+      prefetch: activityThenTaskSpec(task, claim, true),
       run: async (tx) => {
-        const result: ActivityCompletionAndRun = await completeActivity(tx, task, outcome, this.#random);
-        if (!result.recorded) return result;
-        const workflowTask = await leaseRunWorkflowTask(tx, ref, claim);
+        const { result, workflowTask } = await this.#recordAndLease(tx, task, outcome, claim);
         if (!workflowTask) return result;
         // The caller's activation runs outside the store's logic; the transaction stays open for it.
         return new Suspended(runTask(workflowTask), (tx, value) =>
@@ -251,6 +231,18 @@ export class TxHistoryStore implements HistoryStore {
         );
       },
     });
+  }
+
+  /** Records an activity outcome and leases the workflow task it scheduled, when `claim` may take it. */
+  async #recordAndLease(
+    tx: StoreTx,
+    task: ActivityTask,
+    outcome: ActivityOutcome,
+    claim: EagerWorkflowClaim,
+  ) {
+    const result: ActivityCompletionResult = await completeActivity(tx, task, outcome, this.#random);
+    const workflowTask = result.recorded ? await leaseRunWorkflowTask(tx, refOf(task), claim) : undefined;
+    return { result, workflowTask };
   }
 
   /** Applies the completion a fold's caller returned for `workflowTask`, in the same transaction. */
@@ -316,4 +308,20 @@ export class TxHistoryStore implements HistoryStore {
       if (n < batch) return total;
     }
   }
+}
+
+/**
+ * What an activity completion that may lease the next workflow task reads: the task, the run, the
+ * run's history after what the claimer knows and, for a fold (whose completion may close the run),
+ * the run's children and requests.
+ */
+function activityThenTaskSpec(task: ActivityTask, claim: EagerWorkflowClaim, fold: boolean): PrefetchSpec {
+  const ref = refOf(task);
+  const known = claim.knownHistory?.get(task.runId);
+  return {
+    tasks: [task.taskId],
+    runs: [ref],
+    histories: [{ ref, fromEventId: (known ?? 0) + 1 }],
+    ...(fold && { children: [ref], requests: [ref] }),
+  };
 }
