@@ -41,13 +41,12 @@ function median(values: number[]): number {
 }
 
 /** Wall time of a fresh Node process running `script` from the workspace root, and what it printed. */
-function spawnTimed(script: string, flags: string[] = []): { ms: number; out: string } {
+function spawnTimed(script: string, flags: string[] = ['--no-node-snapshot']): { ms: number; out: string } {
   const started = performance.now();
-  const out = execFileSync(
-    process.execPath,
-    ['--no-node-snapshot', ...flags, '--input-type=module', '-e', script],
-    { encoding: 'utf8', cwd: ROOT },
-  );
+  const out = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    cwd: ROOT,
+  });
   return { ms: performance.now() - started, out };
 }
 
@@ -56,12 +55,17 @@ function spawnTimed(script: string, flags: string[] = []): { ms: number; out: st
  * sources, or the sources with the prebuilt runtime transforms switched off (every module through
  * SWC, as before either was prebuilt).
  */
-type Variant = 'dist' | 'source' | 'source-no-prebuilt';
+type Variant = 'dist' | 'source' | 'source-no-prebuilt' | 'dist-snapshot';
 
+/**
+ * Every variant starts Node with `--no-node-snapshot`, as a worker must (isolated-vm), except
+ * `dist-snapshot`: a process that only compiles (a CI step) keeps Node's startup snapshot.
+ */
 const FLAGS: Record<Variant, string[]> = {
-  dist: [],
-  source: ['--conditions=reprise-source'],
-  'source-no-prebuilt': ['--conditions=reprise-source'],
+  dist: ['--no-node-snapshot'],
+  source: ['--no-node-snapshot', '--conditions=reprise-source'],
+  'source-no-prebuilt': ['--no-node-snapshot', '--conditions=reprise-source'],
+  'dist-snapshot': [],
 };
 
 function compileScript(variant: Variant, entry: string, cacheDir: string): string {
@@ -121,20 +125,24 @@ export async function run(): Promise<BenchResult[]> {
   const entry = existsSync(ORDER) ? ORDER : FALLBACK;
   const label = existsSync(ORDER) ? 'order workflow' : 'fixtures/compiler/basic (order.ts missing)';
   const bareSamples: number[] = [];
+  const bareSnapshotSamples: number[] = [];
   const samples: Record<Variant, ColdSamples> = {
     dist: { wall: [], importMs: [], compileMs: [], modules: 0 },
     source: { wall: [], importMs: [], compileMs: [], modules: 0 },
     'source-no-prebuilt': { wall: [], importMs: [], compileMs: [], modules: 0 },
+    'dist-snapshot': { wall: [], importMs: [], compileMs: [], modules: 0 },
   };
   // Interleaved, so that a change of machine load hits the baseline and every variant alike.
   for (let i = 0; i < RUNS; i++) {
     bareSamples.push(spawnTimed('0').ms);
+    bareSnapshotSamples.push(spawnTimed('0', []).ms);
     for (const variant of Object.keys(samples) as Variant[]) coldOnce(variant, entry, samples[variant]);
   }
   const baseline = { name: 'node -e 0 (bare process start)', value: median(bareSamples) };
   const dist = medians(samples.dist);
   const source = medians(samples.source);
   const unbuilt = medians(samples['source-no-prebuilt']);
+  const snapshot = medians(samples['dist-snapshot']);
 
   const diskDir = mkdtempSync(join(tmpdir(), 'reprise-bench-compile-'));
   spawnTimed(compileScript('dist', entry, diskDir));
@@ -164,6 +172,13 @@ export async function run(): Promise<BenchResult[]> {
       unit: 'ms',
       baseline,
       note: `${dist.modules} modules incl. sandbox runtime; target < 150 ms; prebuilt compiler (dist) and prebuilt runtime transforms; loading the compiler ${dist.importMs.toFixed(1)} ms`,
+    },
+    {
+      name: `compile ${label}: fresh process with Node's startup snapshot, empty cache (wall)`,
+      value: snapshot.wall,
+      unit: 'ms',
+      baseline: { name: 'node -e 0 with the startup snapshot', value: median(bareSnapshotSamples) },
+      note: 'a process that only compiles (reprise compile as a CI step) needs no --no-node-snapshot; a worker does (isolated-vm)',
     },
     {
       name: `compile ${label}: fresh process, empty cache (compileWorkflows call only)`,
