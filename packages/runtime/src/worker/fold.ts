@@ -92,6 +92,11 @@ export async function runFolded<R extends FoldableResult>(
       : { result, processing: fold.processing };
   }
   fold.committed(result);
+  if (result.workflowTask && !result.completed && !fold.detached) {
+    // The processing ended without completing or detaching (it never should): the task is leased to
+    // us and nobody holds it, so run it afresh rather than leave it to its lease's expiry.
+    return { result, processing: fold.processing, rerun: result.workflowTask };
+  }
   return { result, processing: fold.processing };
 }
 
@@ -114,6 +119,8 @@ class Fold {
     this.#decide = r;
   });
   #decided = false;
+  /** The processing detached: it goes on with the task itself once the transaction commits. */
+  detached = false;
   #commit!: (r: FoldableResult) => void;
   #abort!: (err: unknown) => void;
   readonly #commitOutcome = new Promise<FoldableResult>((resolve, reject) => {
@@ -132,6 +139,7 @@ class Fold {
     const route: CompletionRoute = {
       complete: (t, completion, scheduled) => this.#complete(t, completion, scheduled),
       detach: async () => {
+        if (!this.#decided) this.detached = true;
         this.#settle(undefined);
         await this.#commitOutcome.catch(() => undefined);
       },
