@@ -354,3 +354,43 @@ describe.each(kinds)('store hot paths: %s', (_name, make) => {
       }
     }));
 });
+
+describe('waitForClose in the closing process', () => {
+  it('gets the closing event with the wake-up, with no read of its own', async () => {
+    const schema = freshSchema('close');
+    const inner = new PgDriver({ connectionString: DATABASE_URL, max: 4 });
+    let transactions = 0;
+    const driver = {
+      kind: inner.kind,
+      withClient: <T>(fn: Parameters<PgDriver['withClient']>[0]) => {
+        transactions++;
+        return inner.withClient(fn) as Promise<T>;
+      },
+      listen: inner.listen.bind(inner),
+      close: () => inner.close(),
+    } as unknown as PgDriver;
+    const store = createPostgresStore({ driver, schema, clock: new ManualClock() });
+    await store.init();
+    try {
+      const { runId } = await store.startWorkflow({
+        workflowId: 'w1',
+        workflowType: 'order',
+        taskQueue: 'wf',
+        input: [],
+      });
+      const t = await claimOne(store);
+      const start = transactions;
+      const closed = store.waitForClose({ workflowId: 'w1', runId });
+      // The waiter's first look (one transaction) has begun; whatever it sees, it reads nothing more.
+      while (transactions === start) await new Promise((r) => setTimeout(r, 1));
+      const before = transactions;
+      await store.completeWorkflowTask(t, completion(t, cmd.complete(t, 'done')));
+      const event = await closed;
+      expect(transactions).toBe(before + 1);
+      expect(event).toEqual((await store.readHistory('w1')).at(-1));
+    } finally {
+      await store.close();
+      await dropSchema(schema);
+    }
+  });
+});

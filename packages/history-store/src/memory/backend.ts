@@ -63,7 +63,7 @@ export class MemoryBackend implements StoreBackend {
       const tx = new MemoryTx(this.#t, this.clock.now(), () => String(this.#nextTaskId++));
       try {
         const result = await fn(tx);
-        for (const topic of tx.topics.list()) this.notifier.emit(topic);
+        for (const topic of tx.topics.list()) this.notifier.emit(topic, tx.topics.local.get(topic));
         return copy(result);
       } catch (err) {
         tx.rollback();
@@ -300,8 +300,8 @@ class MemoryTx implements StoreTx {
       .map(copy);
   }
 
-  notify(topic: string): void {
-    this.topics.notify(topic);
+  notify(topic: string, local?: unknown): void {
+    this.topics.notify(topic, local);
   }
 
   notifyTask(taskId: string, taskQueue: string): void {

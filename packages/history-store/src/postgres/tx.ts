@@ -284,8 +284,8 @@ export class PgTx implements StoreTx {
     return rows.map(requestFromRow);
   }
 
-  notify(topic: string): void {
-    this.topics.notify(topic);
+  notify(topic: string, local?: unknown): void {
+    this.topics.notify(topic, local);
   }
 
   notifyTask(taskId: string, taskQueue: string): void {

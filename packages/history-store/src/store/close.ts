@@ -19,6 +19,12 @@ const statusOf: Partial<Record<EventType, RunStatus>> = {
   WorkflowExecutionContinuedAsNew: 'continuedAsNew',
 };
 
+/** What a run's closing hands this process's `waitForClose` waiters with the wake-up. */
+export interface RunClosedNotice {
+  runId: string;
+  closing: HistoryEvent;
+}
+
 /** The status a closing event gives a run. */
 export function closedStatus(eventType: EventType): RunStatus | undefined {
   return statusOf[eventType];
@@ -59,7 +65,8 @@ export async function closeRun(tx: StoreTx, run: RunRecord, closing: HistoryEven
   // Queries still get answered from the closed run's final state.
   if (queries > 0) await ensureQueryTask(tx, run);
   await tx.updateRun(run);
-  tx.notify(topics.run(run.workflowId));
+  const closed: RunClosedNotice = { runId: run.runId, closing };
+  tx.notify(topics.run(run.workflowId), closed);
 
   await applyParentClosePolicy(tx, run);
   if (closing.eventType === 'WorkflowExecutionContinuedAsNew') {

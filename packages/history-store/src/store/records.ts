@@ -173,8 +173,11 @@ export interface StoreTx {
   deleteRequest(ref: RunRef, requestId: string): Promise<void>;
   /** Requests of the run in a state, oldest first. */
   listRequests(ref: RunRef, states: RequestRecord['state'][]): Promise<RequestRecord[]>;
-  /** Wakes waiters on a topic after commit (see `topics`). */
-  notify(topic: string): void;
+  /**
+   * Wakes waiters on a topic after commit (see `topics`). `local` goes with the wake-up to waiters in
+   * this process only (other processes hear the topic through LISTEN and re-read).
+   */
+  notify(topic: string, local?: unknown): void;
   /**
    * Announces that task `taskId` on `taskQueue` became claimable: its queue is notified after
    * commit, unless this same transaction leases the task (see {@link StoreTx.leased}).
@@ -208,9 +211,12 @@ export const topics = {
 export class TxTopics {
   readonly #topics = new Set<string>();
   readonly #tasks = new Map<string, string>();
+  /** Payloads for this process's waiters, by topic (see {@link StoreTx.notify}). */
+  readonly local = new Map<string, unknown>();
 
-  notify(topic: string): void {
+  notify(topic: string, local?: unknown): void {
     this.#topics.add(topic);
+    if (local !== undefined) this.local.set(topic, local);
   }
 
   notifyTask(taskId: string, taskQueue: string): void {

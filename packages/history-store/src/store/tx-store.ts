@@ -292,7 +292,7 @@ export class TxHistoryStore implements HistoryStore {
   }
 
   waitForWork(taskQueue: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    return this.#b.notifier.wait(topics.queue(taskQueue), timeoutMs, signal);
+    return this.#b.notifier.wait(topics.queue(taskQueue), timeoutMs, signal).then(() => undefined);
   }
 
   importHistory(history: History): Promise<RunInfo> {

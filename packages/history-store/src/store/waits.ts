@@ -5,6 +5,7 @@
 import type { HistoryEvent } from '../events/events.ts';
 import type { StoreBackend } from './backend.ts';
 import type { Batcher } from './batcher.ts';
+import type { RunClosedNotice } from './close.ts';
 import { RunNotFoundError, WorkflowRequestFailedError } from './errors.ts';
 import { type RequestRecord, topics } from './records.ts';
 import type { RunRef } from './types.ts';
@@ -31,8 +32,10 @@ export async function waitForClose(
     });
     if (closing) return closing;
     signal?.throwIfAborted();
-    await woke;
+    const notice = (await woke) as RunClosedNotice | undefined;
     signal?.throwIfAborted();
+    // The close committed in this process: its event came with the wake-up, no read needed.
+    if (notice?.runId !== undefined && notice.runId === ref.runId) return structuredClone(notice.closing);
   }
 }
 
