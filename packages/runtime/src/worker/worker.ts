@@ -6,7 +6,6 @@
  */
 import type {
   ActivityCompletionAndRun,
-  ActivityCompletionResult,
   ActivityOutcome,
   ActivityTask,
   EagerWorkflowClaim,
@@ -296,8 +295,8 @@ export class Worker {
         completeActivityTask: async (t, outcome) => {
           const folded = await this.#completeActivityFolded(t, outcome);
           if (folded) {
-            next = undefined;
-            foldedTask = true;
+            // The next workflow task, if the outcome scheduled one here, is this worker's already.
+            foldedTask = folded.workflowTask !== undefined;
             return folded;
           }
           const r = await completeActivityEagerly(
@@ -347,7 +346,7 @@ export class Worker {
   async #completeActivityFolded(
     t: ActivityTask,
     outcome: ActivityOutcome,
-  ): Promise<ActivityCompletionResult | undefined> {
+  ): Promise<ActivityCompletionAndRun | undefined> {
     const wf = this.#workflows;
     const store = this.store;
     if (!wf || !store.completeActivityTaskAndRun || !this.#wfReserve) return undefined;
