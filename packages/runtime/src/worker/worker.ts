@@ -4,25 +4,10 @@
  *
  * Host-only.
  */
-import type {
-  ActivityCompletionAndRun,
-  ActivityOutcome,
-  ActivityTask,
-  EagerWorkflowClaim,
-  HistoryStore,
-  StartWorkflowAndRunResult,
-  WorkflowTask,
-} from '@reprise/history-store';
+import type { ActivityTask, HistoryStore, WorkflowTask } from '@reprise/history-store';
 import { type ActivityImplementations, runActivityTask } from '../activity/runner.ts';
 import { completeActivityEagerly, type SlotReserve } from './eager.ts';
-import { type EagerStartReservation, registerEagerStarter } from './eager-start.ts';
-import {
-  completeActivityFolded,
-  type FoldableResult,
-  type FoldHost,
-  type FoldResult,
-  runFolded,
-} from './fold.ts';
+import { registerEagerStarter } from './eager-start.ts';
 import { JsonLogger, type Logger, withFields } from './logger.ts';
 import {
   type FaultPointHook,
@@ -32,6 +17,7 @@ import {
 } from './options.ts';
 import { pollLoop, Waker } from './poller.ts';
 import { createWorkflowTaskProcessor } from './setup.ts';
+import { WorkflowShortcuts } from './shortcuts.ts';
 import { Slots } from './slots.ts';
 import { TimerLoop } from './timers.ts';
 import type { CompletionRoute, WorkflowTaskProcessor } from './workflow-tasks.ts';
@@ -91,7 +77,9 @@ export class Worker {
   #state: WorkerState = 'created';
   #running: Promise<void> | undefined;
   #activityStats = { completed: 0, failed: 0, retries: 0 };
-  #eager = { activities: 0, workflowTasks: 0, starts: 0, folded: 0 };
+  readonly #eager = { activities: 0, workflowTasks: 0, starts: 0, folded: 0 };
+  /** Eager start and the fold (none for an activity-only worker). */
+  readonly #shortcuts: WorkflowShortcuts | undefined;
   #unregisterEagerStart: (() => void) | undefined;
   /** Workflow tasks being processed now (not slots merely held by a claim in flight). */
   #tasksInFlight = 0;
@@ -114,6 +102,18 @@ export class Worker {
     this.#wfWaker = new Waker((ms, signal) => o.store.waitForWork(q, ms, signal), resolved.pollIntervalMs);
     this.#actWaker = new Waker((ms, signal) => o.store.waitForWork(q, ms, signal), resolved.pollIntervalMs);
     this.#wfReserve = workflows ? this.#reserveOf(this.#wfSlots) : undefined;
+    this.#shortcuts = workflows
+      ? new WorkflowShortcuts({
+          store: o.store,
+          options: resolved,
+          workflows,
+          slots: this.#wfSlots,
+          running: () => this.#state === 'running',
+          inFlight: () => this.#tasksInFlight,
+          runWorkflowTask: (task, route) => this.#runWorkflowTask(task, route),
+          counters: this.#eager,
+        })
+      : undefined;
     this.#timers = new TimerLoop(o.store, logger, resolved.timerRecheckMs);
   }
 
@@ -180,9 +180,10 @@ export class Worker {
       buildId: this.buildId,
       activities: Object.keys(this.#activities).length,
     });
-    if (this.#workflows)
+    const shortcuts = this.#shortcuts;
+    if (shortcuts)
       this.#unregisterEagerStart = registerEagerStarter(this.store, this.options.taskQueue, {
-        reserve: () => this.#reserveEagerStart(),
+        reserve: () => shortcuts.reserveEagerStart(),
       });
     this.#running = this.#runLoops();
     return this.#running;
@@ -293,7 +294,7 @@ export class Worker {
         clock: this.store.clock,
         heartbeatActivityTask: (t, details) => this.store.heartbeatActivityTask(t, details),
         completeActivityTask: async (t, outcome) => {
-          const folded = await this.#completeActivityFolded(t, outcome);
+          const folded = await this.#shortcuts?.completeActivityFolded(t, outcome);
           if (folded) {
             // The next workflow task, if the outcome scheduled one here, is this worker's already.
             foldedTask = folded.workflowTask !== undefined;
@@ -336,134 +337,6 @@ export class Worker {
     else this.#activityStats.failed++;
     // A recorded outcome schedules a workflow task on this queue.
     if (!next && !foldedTask && res.retryAt === undefined) this.#wfWaker.poke();
-  }
-
-  /**
-   * Reports an activity outcome with the run's next workflow task folded into the same transaction
-   * (see fold.ts), when the store can, the run is cached here and a workflow slot is free. Returns
-   * undefined when it did not try (the caller reports the outcome the ordinary way).
-   */
-  async #completeActivityFolded(
-    t: ActivityTask,
-    outcome: ActivityOutcome,
-  ): Promise<ActivityCompletionAndRun | undefined> {
-    const wf = this.#workflows;
-    const store = this.store;
-    if (!wf || !store.completeActivityTaskAndRun || !this.#wfReserve) return undefined;
-    const known = wf.knownEvents(t.runId);
-    // Under load, separate transactions batch better (group commit) than folds, whose activations
-    // would hold their batch open: fold only while few workflow tasks are in flight.
-    if (known === undefined || this.#tasksInFlight >= this.options.foldBelowInFlight) return undefined;
-    if (this.#wfReserve.reserve(1) === 0) return undefined;
-    let processing: Promise<void> | undefined;
-    const release = (after: Promise<void> | undefined) =>
-      void (after ?? Promise.resolve()).finally(() => this.#wfSlots.release());
-    const host = this.#foldHost((p) => {
-      processing = p;
-    });
-    let r: FoldResult<ActivityCompletionAndRun>;
-    try {
-      r = await completeActivityFolded(
-        {
-          ...host,
-          store: store as Required<Pick<HistoryStore, 'completeActivityTaskAndRun'>> & HistoryStore,
-        },
-        { ...this.#workflowClaim(), knownHistory: new Map([[t.runId, known]]) },
-        t,
-        outcome,
-      );
-    } catch (err) {
-      release(processing);
-      throw err;
-    }
-    if (r.result.completed) this.#eager.folded++;
-    if (r.processing || r.result.workflowTask) this.#eager.workflowTasks++;
-    release(this.#afterFold(r));
-    return r.result;
-  }
-
-  /** Who leases the workflow tasks this worker takes eagerly. */
-  #workflowClaim(): EagerWorkflowClaim {
-    return {
-      owner: this.options.identity,
-      leaseMs: this.options.workflowTaskLeaseMs,
-      taskQueue: this.options.taskQueue,
-    };
-  }
-
-  /** The worker's side of a fold; `started` learns the processing as soon as it begins. */
-  #foldHost(started: (processing: Promise<void>) => void): FoldHost {
-    return {
-      store: this.store,
-      activities: {
-        slots: this.#workflows?.eagerActivities,
-        claimer: {
-          identity: this.options.identity,
-          taskQueue: this.options.taskQueue,
-          leaseMs: this.options.activityLeaseMs,
-        },
-      },
-      process: (wt, route) => {
-        const p = this.#runWorkflowTask(wt, route);
-        started(p);
-        return p;
-      },
-    };
-  }
-
-  /** Ends when the folded processing, and the rerun of a retried attempt's task, have ended. */
-  async #afterFold(r: FoldResult<FoldableResult>): Promise<void> {
-    await r.processing;
-    if (r.rerun) await this.#runWorkflowTask(r.rerun);
-  }
-
-  /** A workflow slot for a run a client in this process is starting (see eager-start.ts). */
-  #reserveEagerStart(): EagerStartReservation | undefined {
-    if (this.#state !== 'running' || this.#wfSlots.takeUpTo(1) === 0) return undefined;
-    let settled = false;
-    return {
-      claim: {
-        owner: this.options.identity,
-        leaseMs: this.options.workflowTaskLeaseMs,
-        taskQueue: this.options.taskQueue,
-      },
-      run: (task) => {
-        if (settled) return;
-        settled = true;
-        this.#eager.starts++;
-        void this.#runWorkflowTask(task).finally(() => this.#wfSlots.release());
-      },
-      release: () => {
-        if (settled) return;
-        settled = true;
-        this.#wfSlots.release();
-      },
-      ...(this.#tasksInFlight < this.options.foldBelowInFlight && {
-        startFolded: async (start) => {
-          if (settled) throw new Error('this eager start reservation was already used');
-          settled = true;
-          let processing: Promise<void> | undefined;
-          const release = (after: Promise<void> | undefined) =>
-            void (after ?? Promise.resolve()).finally(() => this.#wfSlots.release());
-          let r: FoldResult<StartWorkflowAndRunResult>;
-          try {
-            r = await runFolded(
-              this.#foldHost((p) => {
-                processing = p;
-              }),
-              start,
-            );
-          } catch (err) {
-            release(processing);
-            throw err;
-          }
-          if (r.processing) this.#eager.starts++;
-          if (r.result.completed) this.#eager.folded++;
-          release(this.#afterFold(r));
-          return r.result;
-        },
-      }),
-    };
   }
 
   /** Slots eager dispatch may fill: none once the worker stops claiming. */
