@@ -43,37 +43,21 @@ export async function run(): Promise<BenchResult[]> {
   const jsonFile = serializeHistory(history, 'json');
   const msgpackFile = serializeHistory(history, 'msgpack');
   const n = events.length;
-  const pair = (fn: () => unknown, baseline: () => unknown) => measurePair(fn, baseline);
-  const perHistory = (
-    name: string,
-    fn: () => unknown,
-    baselineName: string,
-    baseline: () => unknown,
-  ): BenchResult => {
-    const m = pair(fn, baseline);
-    return {
-      name,
-      value: m.subject.opsPerSecond,
-      unit: 'histories/s',
-      baseline: { name: baselineName, value: m.baseline.opsPerSecond },
-      note: loadNote(),
+  /** Subject and baseline, as operations per second times `per` (1 per history, `n` per event). */
+  const rate =
+    (unit: string, per: number) =>
+    (name: string, fn: () => unknown, baselineName: string, baseline: () => unknown): BenchResult => {
+      const m = measurePair(fn, baseline);
+      return {
+        name,
+        value: m.subject.opsPerSecond * per,
+        unit,
+        baseline: { name: baselineName, value: m.baseline.opsPerSecond * per },
+        note: loadNote(),
+      };
     };
-  };
-  const perEvent = (
-    name: string,
-    fn: () => unknown,
-    baselineName: string,
-    baseline: () => unknown,
-  ): BenchResult => {
-    const m = pair(fn, baseline);
-    return {
-      name,
-      value: m.subject.opsPerSecond * n,
-      unit: 'events/s',
-      baseline: { name: baselineName, value: m.baseline.opsPerSecond * n },
-      note: loadNote(),
-    };
-  };
+  const perHistory = rate('histories/s', 1);
+  const perEvent = rate('events/s', n);
   return [
     perHistory(
       `encodeEvents (${n} events)`,

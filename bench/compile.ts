@@ -17,15 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clearCompileCache, compileWorkflows } from '../packages/runtime/src/compiler/index.ts';
-
-/** One benchmark figure; see the brief's BenchResult convention. */
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: { name: string; value: number };
-  note?: string;
-}
+import type { BenchResult } from './lib/types.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const ORDER = join(ROOT, 'fixtures/workflows/order.ts');

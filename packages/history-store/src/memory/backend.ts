@@ -63,7 +63,7 @@ export class MemoryBackend implements StoreBackend {
       const tx = new MemoryTx(this.#t, this.clock.now(), () => String(this.#nextTaskId++));
       try {
         const result = await fn(tx);
-        for (const topic of tx.topics.list()) this.notifier.emit(topic, tx.topics.local.get(topic));
+        tx.topics.deliver(this.notifier);
         return copy(result);
       } catch (err) {
         tx.rollback();
@@ -298,17 +298,5 @@ class MemoryTx implements StoreTx {
     return [...(this.#t.requests.get(key(ref))?.values() ?? [])]
       .filter((r) => states.includes(r.state))
       .map(copy);
-  }
-
-  notify(topic: string, local?: unknown): void {
-    this.topics.notify(topic, local);
-  }
-
-  notifyTask(taskId: string, taskQueue: string): void {
-    this.topics.notifyTask(taskId, taskQueue);
-  }
-
-  leased(taskId: string): void {
-    this.topics.leased(taskId);
   }
 }

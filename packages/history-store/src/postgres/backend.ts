@@ -98,18 +98,18 @@ export class PgBackend implements StoreBackend {
     await this.init();
     for (let attempt = 1; ; attempt++) {
       try {
-        const { result, topics, local } = await this.driver.withClient(async (c) => {
+        const { result, topics } = await this.driver.withClient(async (c) => {
           const tx = new PgTx(c, this.#sql, this.#packer, this.#ids, this.clock.now());
           try {
             const result = await fn(tx);
             await tx.commit(this.#channel);
-            return { result, topics: tx.topics.list(), local: tx.topics.local };
+            return { result, topics: tx.topics };
           } catch (err) {
             if (tx.begun) await c.query(this.#sql.rollback).catch(() => undefined);
             throw err;
           }
         });
-        for (const t of topics) this.notifier.emit(t, local.get(t));
+        topics.deliver(this.notifier);
         return result;
       } catch (err) {
         const cls = classifyPgError(err);

@@ -284,18 +284,6 @@ export class PgTx implements StoreTx {
     return rows.map(requestFromRow);
   }
 
-  notify(topic: string, local?: unknown): void {
-    this.topics.notify(topic, local);
-  }
-
-  notifyTask(taskId: string, taskQueue: string): void {
-    this.topics.notifyTask(taskId, taskQueue);
-  }
-
-  leased(taskId: string): void {
-    this.topics.leased(taskId);
-  }
-
   /** Decodes a task row the backend read (claims, due rows) and caches it as locked. */
   lockedTask(row: Row): TaskRecord {
     const task = taskFromRow(row);

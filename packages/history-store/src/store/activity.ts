@@ -41,7 +41,7 @@ export async function leaseActivity(
   delete row.visibleAt;
   row.deadlineAt = expiresAt;
   await tx.updateTask(row);
-  tx.leased(row.taskId);
+  tx.topics.leased(row.taskId);
   return toActivityTask(row);
 }
 
@@ -151,7 +151,7 @@ export async function failAttempt(
     if (deadlines.length > 0) row.deadlineAt = Math.min(...deadlines);
     else delete row.deadlineAt;
     await tx.updateTask(row);
-    tx.notifyTask(row.taskId, row.taskQueue);
+    tx.topics.notifyTask(row.taskId, row.taskQueue);
     return { recorded: false, retryAt: decision.retryAt, nextAttempt: row.attempt };
   }
   const started = row.lease !== undefined;

@@ -73,7 +73,7 @@ async function createWorkflowTaskRow(tx: StoreTx, run: RunRecord, refEventId: nu
     data: {},
   });
   run.wfTask = 'scheduled';
-  tx.notifyTask(run.wfTaskId, run.taskQueue);
+  tx.topics.notifyTask(run.wfTaskId, run.taskQueue);
 }
 
 /**

@@ -38,7 +38,7 @@ export function claimWorkflowOp(b: StoreBackend, opts: WorkflowClaimOptions): St
         const task = await leaseWorkflowRow(tx, row, opts);
         if (task) tasks.push(task);
       }
-      if (busy.size > 0) tx.notify(topics.queue(opts.taskQueue));
+      if (busy.size > 0) tx.topics.notify(topics.queue(opts.taskQueue));
       const histories = await readHistories(tx, tasks);
       tasks.forEach((t, i) => {
         t.history = histories[i]!;
@@ -58,7 +58,7 @@ export async function leaseWorkflowRow(
   row.lease = { owner: opts.owner, token: randomUUID(), expiresAt };
   row.visibleAt = expiresAt;
   await tx.updateTask(row);
-  tx.leased(row.taskId);
+  tx.topics.leased(row.taskId);
   return prepareWorkflowTask(tx, row, opts);
 }
 

@@ -59,14 +59,14 @@ export async function closeRun(tx: StoreTx, run: RunRecord, closing: HistoryEven
     req.state = 'done';
     req.failure = { message: `the workflow ${status} before the update completed`, source: 'ServerFailure' };
     await tx.updateRequest(req);
-    tx.notify(topics.request(req.requestId));
+    tx.topics.notify(topics.request(req.requestId));
   }
   run.pendingRequests = queries;
   // Queries still get answered from the closed run's final state.
   if (queries > 0) await ensureQueryTask(tx, run);
   await tx.updateRun(run);
   const closed: RunClosedNotice = { runId: run.runId, closing };
-  tx.notify(topics.run(run.workflowId), closed);
+  tx.topics.notify(topics.run(run.workflowId), closed);
 
   await applyParentClosePolicy(tx, run);
   if (closing.eventType === 'WorkflowExecutionContinuedAsNew') {

@@ -111,7 +111,7 @@ async function scheduleActivity(ctx: CompletionContext, ev: EventOf<'ActivityTas
     data,
   });
   ctx.scheduled.push({ taskId, taskQueue: ev.taskQueue });
-  tx.notifyTask(taskId, ev.taskQueue);
+  tx.topics.notifyTask(taskId, ev.taskQueue);
 }
 
 async function cancelActivity(

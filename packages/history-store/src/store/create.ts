@@ -106,7 +106,7 @@ export async function createRun(tx: StoreTx, req: NewRun): Promise<RunRecord> {
   await ensureWorkflowTask(tx, run);
   await scheduleRunDeadline(tx, run);
   await tx.updateRun(run);
-  tx.notify(topics.run(run.workflowId));
+  tx.topics.notify(topics.run(run.workflowId));
   return run;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { HistoryEvent, NewEvent } from '../events/events.ts';
 import type { FailureInfo, RetryPolicy } from '../events/failure.ts';
+import type { Notifier } from './notifier.ts';
 import type { Lease, RunInfo, RunRef, RunStatus } from './types.ts';
 
 /** What the run knows about its parent (set on child runs). */
@@ -173,18 +174,8 @@ export interface StoreTx {
   deleteRequest(ref: RunRef, requestId: string): Promise<void>;
   /** Requests of the run in a state, oldest first. */
   listRequests(ref: RunRef, states: RequestRecord['state'][]): Promise<RequestRecord[]>;
-  /**
-   * Wakes waiters on a topic after commit (see `topics`). `local` goes with the wake-up to waiters in
-   * this process only (other processes hear the topic through LISTEN and re-read).
-   */
-  notify(topic: string, local?: unknown): void;
-  /**
-   * Announces that task `taskId` on `taskQueue` became claimable: its queue is notified after
-   * commit, unless this same transaction leases the task (see {@link StoreTx.leased}).
-   */
-  notifyTask(taskId: string, taskQueue: string): void;
-  /** Task `taskId` was leased by this transaction: nobody else can take it, so nobody is woken for it. */
-  leased(taskId: string): void;
+  /** What the transaction wakes after commit (see {@link TxTopics}). */
+  readonly topics: TxTopics;
   /** Optional: loads and locks what the next operations need in one go (see {@link PrefetchSpec}). */
   prefetch?(spec: PrefetchSpec): Promise<void>;
   /** Optional: `readEvents` for several runs at once, results in the order asked. */
@@ -211,18 +202,27 @@ export const topics = {
 export class TxTopics {
   readonly #topics = new Set<string>();
   readonly #tasks = new Map<string, string>();
-  /** Payloads for this process's waiters, by topic (see {@link StoreTx.notify}). */
-  readonly local = new Map<string, unknown>();
+  /** Payloads for this process's waiters, by topic. */
+  readonly #local = new Map<string, unknown>();
 
+  /**
+   * Wakes waiters on `topic` after commit. `local` goes with the wake-up to waiters in this process
+   * only (other processes hear the topic through LISTEN and re-read).
+   */
   notify(topic: string, local?: unknown): void {
     this.#topics.add(topic);
-    if (local !== undefined) this.local.set(topic, local);
+    if (local !== undefined) this.#local.set(topic, local);
   }
 
+  /**
+   * Announces that task `taskId` on `taskQueue` became claimable: its queue is notified after
+   * commit, unless this same transaction leases the task (see {@link TxTopics.leased}).
+   */
   notifyTask(taskId: string, taskQueue: string): void {
     this.#tasks.set(taskId, topics.queue(taskQueue));
   }
 
+  /** Task `taskId` was leased by this transaction: nobody else can take it, so nobody is woken for it. */
   leased(taskId: string): void {
     this.#tasks.delete(taskId);
   }
@@ -236,6 +236,11 @@ export class TxTopics {
   list(): string[] {
     if (this.#tasks.size === 0) return [...this.#topics];
     return [...new Set([...this.#topics, ...this.#tasks.values()])];
+  }
+
+  /** Wakes this process's waiters on every topic, with their payloads (after commit). */
+  deliver(notifier: Notifier): void {
+    for (const topic of this.list()) notifier.emit(topic, this.#local.get(topic));
   }
 }
 

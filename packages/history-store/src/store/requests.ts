@@ -34,7 +34,7 @@ export async function settleRequest(
     req.state = 'done';
     if ('failure' in outcome) req.failure = outcome.failure;
     else req.result = outcome.result;
-    tx.notify(topics.request(requestId));
+    tx.topics.notify(topics.request(requestId));
   }
   await tx.updateRequest(req);
 }

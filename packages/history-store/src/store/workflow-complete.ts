@@ -86,7 +86,7 @@ export async function completeWorkflowTask(
       await appendEvents(tx, run, buffered);
       await releaseWorkflowTask(tx, run, row, tx.now);
       await tx.updateRun(run);
-      tx.notifyTask(row.taskId, run.taskQueue);
+      tx.topics.notifyTask(row.taskId, run.taskQueue);
       return {
         ok: false,
         conflict: `run ${run.workflowId}/${run.runId} received ${unhandledSignal ? 'signals' : 'updates'} while closing; it was given a new workflow task`,

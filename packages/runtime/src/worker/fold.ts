@@ -15,15 +15,13 @@
  */
 import {
   type ActivityCompletionAndRun,
-  type ActivityOutcome,
   type ActivityTask,
-  type EagerWorkflowClaim,
   type FoldedCompletion,
   type HistoryStore,
   RunConflictError,
   type WorkflowTask,
 } from '@reprise/history-store';
-import type { EagerClaimer, SlotReserve } from './eager.ts';
+import { completeWorkflowTaskEagerly, type EagerClaimer, type SlotReserve } from './eager.ts';
 import type { CompletionRoute } from './workflow-tasks.ts';
 
 /** The first attempt of a retried fold transaction: its processing is void. */
@@ -45,10 +43,7 @@ export interface FoldHost {
 }
 
 /** What a store call with a folded task returns: the task, and whether its completion was applied. */
-export interface FoldableResult {
-  workflowTask?: WorkflowTask;
-  completed?: { activityTasks: ActivityTask[]; conflict?: string };
-}
+export type FoldableResult = Pick<ActivityCompletionAndRun, 'workflowTask' | 'completed'>;
 
 /** Outcome of {@link runFolded}. */
 export interface FoldResult<R> {
@@ -98,16 +93,6 @@ export async function runFolded<R extends FoldableResult>(
     return { result, processing: fold.processing, rerun: result.workflowTask };
   }
   return { result, processing: fold.processing };
-}
-
-/** Reports an activity outcome, folding the run's next workflow task into the same transaction. */
-export function completeActivityFolded(
-  host: FoldHost & { store: Required<Pick<HistoryStore, 'completeActivityTaskAndRun'>> },
-  claim: EagerWorkflowClaim,
-  task: ActivityTask,
-  outcome: ActivityOutcome,
-): Promise<FoldResult<ActivityCompletionAndRun>> {
-  return runFolded(host, (run) => host.store.completeActivityTaskAndRun(task, outcome, claim, run));
 }
 
 /** One folded task: the processing, and the decision it hands to the open transaction. */
@@ -175,12 +160,12 @@ class Fold {
     completion: FoldedCompletion['completion'],
     scheduled: number,
   ): Promise<ActivityTask[]> {
+    const { slots, claimer } = this.#host.activities;
     if (this.#decided) {
       // Detached earlier (or the transaction already ended): an ordinary completion, once it committed.
       await this.#commitOutcome;
-      return completeAlone(this.#host, task, completion);
+      return completeWorkflowTaskEagerly(this.#host.store, task, completion, scheduled, slots, claimer);
     }
-    const { slots, claimer } = this.#host.activities;
     const reserved = scheduled > 0 && slots ? slots.reserve(scheduled) : 0;
     this.#settle({
       completion,
@@ -204,13 +189,4 @@ class Fold {
       if (reserved > 0) slots?.release(reserved - taken.length);
     }
   }
-}
-
-async function completeAlone(
-  host: FoldHost,
-  task: WorkflowTask,
-  completion: FoldedCompletion['completion'],
-): Promise<ActivityTask[]> {
-  await host.store.completeWorkflowTask(task, completion);
-  return [];
 }

@@ -13,10 +13,10 @@ import type {
   HistoryStore,
   WorkflowTask,
 } from '@reprise/history-store';
+import type { SlotReserve } from './eager.ts';
 import type { EagerStartReservation } from './eager-start.ts';
 import { type FoldableResult, type FoldHost, runFolded } from './fold.ts';
 import type { ResolvedWorkerOptions } from './options.ts';
-import type { Slots } from './slots.ts';
 import type { CompletionRoute, WorkflowTaskProcessor } from './workflow-tasks.ts';
 
 /** What the shortcuts need from their worker. */
@@ -24,10 +24,8 @@ export interface ShortcutHost {
   store: HistoryStore;
   options: ResolvedWorkerOptions;
   workflows: WorkflowTaskProcessor;
-  /** The worker's workflow slots. */
-  slots: Slots;
-  /** True while the worker takes new work. */
-  running(): boolean;
+  /** The worker's workflow slots, as eager dispatch takes them (none once the worker stops). */
+  slots: SlotReserve;
   /** Workflow tasks being processed now. */
   inFlight(): number;
   /** Runs a task (through `route` when given) and applies its effects; never rejects. */
@@ -59,7 +57,7 @@ export class WorkflowShortcuts {
     // Under load, separate transactions batch better (group commit) than folds, whose activations
     // would hold their batch open: fold only while few workflow tasks are in flight.
     if (!store.completeActivityTaskAndRun || known === undefined || !this.#foldsNow()) return undefined;
-    if (!h.running() || h.slots.takeUpTo(1) === 0) return undefined;
+    if (h.slots.reserve(1) === 0) return undefined;
     const claim = { ...this.#claim(), knownHistory: new Map([[t.runId, known]]) };
     const { result, started } = await this.#fold((run) =>
       store.completeActivityTaskAndRun!(t, outcome, claim, run),
@@ -71,7 +69,7 @@ export class WorkflowShortcuts {
   /** A workflow slot for a run a client in this process is starting (see eager-start.ts). */
   reserveEagerStart(): EagerStartReservation | undefined {
     const h = this.#h;
-    if (!h.running() || h.slots.takeUpTo(1) === 0) return undefined;
+    if (h.slots.reserve(1) === 0) return undefined;
     let settled = false;
     const settle = () => {
       if (settled) throw new Error('this eager start reservation was already used');
@@ -82,12 +80,12 @@ export class WorkflowShortcuts {
       run: (task) => {
         settle();
         h.counters.starts++;
-        void h.runWorkflowTask(task).finally(() => h.slots.release());
+        void h.runWorkflowTask(task).finally(() => h.slots.release(1));
       },
       release: () => {
         if (settled) return;
         settled = true;
-        h.slots.release();
+        h.slots.release(1);
       },
       ...(this.#foldsNow() && {
         startFolded: async (start) => {
@@ -135,7 +133,7 @@ export class WorkflowShortcuts {
       },
     };
     const release = (after: Promise<void> | undefined) =>
-      void (after ?? Promise.resolve()).finally(() => h.slots.release());
+      void (after ?? Promise.resolve()).finally(() => h.slots.release(1));
     let r: Awaited<ReturnType<typeof runFolded<R>>>;
     try {
       r = await runFolded(host, call);

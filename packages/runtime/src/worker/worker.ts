@@ -101,19 +101,20 @@ export class Worker {
     const q = resolved.taskQueue;
     this.#wfWaker = new Waker((ms, signal) => o.store.waitForWork(q, ms, signal), resolved.pollIntervalMs);
     this.#actWaker = new Waker((ms, signal) => o.store.waitForWork(q, ms, signal), resolved.pollIntervalMs);
-    this.#wfReserve = workflows ? this.#reserveOf(this.#wfSlots) : undefined;
-    this.#shortcuts = workflows
-      ? new WorkflowShortcuts({
-          store: o.store,
-          options: resolved,
-          workflows,
-          slots: this.#wfSlots,
-          running: () => this.#state === 'running',
-          inFlight: () => this.#tasksInFlight,
-          runWorkflowTask: (task, route) => this.#runWorkflowTask(task, route),
-          counters: this.#eager,
-        })
-      : undefined;
+    const wfReserve = workflows ? this.#reserveOf(this.#wfSlots) : undefined;
+    this.#wfReserve = wfReserve;
+    this.#shortcuts =
+      workflows && wfReserve
+        ? new WorkflowShortcuts({
+            store: o.store,
+            options: resolved,
+            workflows,
+            slots: wfReserve,
+            inFlight: () => this.#tasksInFlight,
+            runWorkflowTask: (task, route) => this.#runWorkflowTask(task, route),
+            counters: this.#eager,
+          })
+        : undefined;
     this.#timers = new TimerLoop(o.store, logger, resolved.timerRecheckMs);
   }
 
