@@ -4,6 +4,7 @@
  */
 import type { HistoryEvent, NewEvent } from '../events/events.ts';
 import type { StoreBackend } from '../store/backend.ts';
+import { cloneRecord } from '../store/clone.ts';
 import { Notifier } from '../store/notifier.ts';
 import {
   type NewTask,
@@ -18,7 +19,7 @@ import { decodeCursor, encodeCursor, toRunInfo } from '../store/run-info.ts';
 import type { Clock, ListRunsFilter, RunPage, RunRef } from '../store/types.ts';
 
 const key = (ref: RunRef) => `${ref.workflowId}\u0000${ref.runId}`;
-const copy = <T>(v: T): T => structuredClone(v);
+const copy = cloneRecord;
 
 interface Tables {
   runs: Map<string, RunRecord>;

@@ -2,6 +2,8 @@
  * The claim side of a Postgres transaction: handing out the claimable rows `prefetch` took ahead,
  * and locking the claimed tasks' runs without waiting, so a claim never queues behind a delivery.
  */
+
+import { cloneRecord } from '../store/clone.ts';
 import type { TaskRecord } from '../store/records.ts';
 import type { RunRef } from '../store/types.ts';
 import { keyOf, type TxCache } from './cache.ts';
@@ -26,7 +28,7 @@ export function takeClaimed(
   const out: TaskRecord[] = [];
   while (out.length < max && rows.length > 0) {
     const cur = cache.tasks.get(rows.shift()!.taskId)?.rec;
-    if (cur?.visibleAt !== undefined && cur.visibleAt <= now) out.push(structuredClone(cur));
+    if (cur?.visibleAt !== undefined && cur.visibleAt <= now) out.push(cloneRecord(cur));
   }
   return out;
 }

@@ -8,6 +8,7 @@
  *   as literals by literal.ts), which is what lets several statements share one round trip.
  */
 import type { HistoryEvent, NewEvent } from '../events/events.ts';
+import { cloneRecord } from '../store/clone.ts';
 import {
   type NewTask,
   type PrefetchSpec,
@@ -32,7 +33,7 @@ import { type Packer, WriteSet } from './writes.ts';
 
 type Row = Record<string, unknown>;
 
-const copy = <T>(v: T): T => structuredClone(v);
+const copy = cloneRecord;
 
 /** One transaction's view of the store. */
 export class PgTx implements StoreTx {
