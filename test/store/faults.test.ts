@@ -9,6 +9,7 @@ import {
   migrate,
   migrations,
   PgDriver,
+  preparedName,
   type SqlClient,
   type SqlDriver,
   statements,
@@ -61,6 +62,7 @@ class CrashingDriver implements SqlDriver {
   withClient<T>(fn: (client: SqlClient) => Promise<T>): Promise<T> {
     return this.inner.withClient((c) =>
       fn({
+        ...(c.session && { session: c.session }),
         exec: (text) => c.exec(text),
         query: async (text, params) => {
           await this.#maybeCrash(c, text);
@@ -90,8 +92,8 @@ class CrashingDriver implements SqlDriver {
   }
 }
 
-/** The crash point: the write carrying a completion's events. */
-const eventInsert = (schema: string) => statements(schema).insertEventsPrefix;
+/** The crash point: the write carrying a completion's events (sent as the prepared statement). */
+const eventInsert = (schema: string) => `EXECUTE ${preparedName(statements(schema).writeInsertEvents)}(`;
 
 describe('store faults on Postgres', () => {
   it('two claimers racing for the same tasks each get disjoint tasks, every task exactly once', async () => {

@@ -80,7 +80,12 @@ export class PgBackend implements StoreBackend {
         await this.driver.listen(
           this.#channel,
           (payload) => {
-            for (const topic of topicsOf(payload)) this.notifier.emit(topic);
+            // After the I/O callbacks of this turn: when this process made the commit, its response
+            // may be read in the same turn, and the local delivery (which carries data, such as a
+            // run's closing event) should reach waiters first instead of a bare wake-up.
+            setImmediate(() => {
+              for (const topic of topicsOf(payload)) this.notifier.emit(topic);
+            });
           },
           () => this.notifier.emitAll(),
         );
@@ -105,7 +110,10 @@ export class PgBackend implements StoreBackend {
             await tx.commit(this.#channel);
             return { result, topics: tx.topics };
           } catch (err) {
-            if (tx.begun) await c.query(this.#sql.rollback).catch(() => undefined);
+            if (tx.begun) {
+              tx.rolledBack();
+              await c.query(this.#sql.rollback).catch(() => undefined);
+            }
             throw err;
           }
         });
@@ -177,7 +185,7 @@ export class PgBackend implements StoreBackend {
       (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
       this.#sql.listRunsTail(params.length);
     return this.transaction(async (tx) => {
-      const rows = await (tx as PgTx).q(text, params as SqlValue[]);
+      const rows = await (tx as PgTx).qOnce(text, params as SqlValue[]);
       const runs = rows.map(runFromRow);
       const page = runs.slice(0, limit);
       const out: RunPage = { runs: page.map(toRunInfo) };

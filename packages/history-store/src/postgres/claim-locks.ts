@@ -7,7 +7,6 @@ import { cloneRecord } from '../store/clone.ts';
 import type { TaskRecord } from '../store/records.ts';
 import type { RunRef } from '../store/types.ts';
 import { keyOf, type TxCache } from './cache.ts';
-import { bind } from './literal.ts';
 import { claimKey, type Reader, refColumns, uniqueRefs } from './prefetch.ts';
 import { runFromRow } from './rows.ts';
 import type { Statements } from './sql.ts';
@@ -49,8 +48,8 @@ export async function lockRunsNoWait(
   if (want.length > 0) {
     const cols = refColumns(want);
     const [locked = [], exist = []] = await read([
-      bind(sql.lockRunsSkipLocked, cols),
-      bind(sql.runsExist, cols),
+      { text: sql.lockRunsSkipLocked, params: cols },
+      { text: sql.runsExist, params: cols },
     ]);
     for (const r of locked) cache.run(runFromRow(r), true);
     const present = new Set(exist.map((r) => `${r.workflow_id}\u0000${r.run_id}`));

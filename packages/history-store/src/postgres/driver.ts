@@ -4,6 +4,7 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { Session } from './session.ts';
 
 /** One connection. */
 export interface SqlClient {
@@ -19,6 +20,11 @@ export interface SqlClient {
    * without waiting for it; the connection runs it before anything sent later.
    */
   enqueue?(text: string): void;
+  /**
+   * Optional: what this connection has prepared (session.ts). Without it statements are sent with
+   * their values bound into the text and nothing is prepared.
+   */
+  readonly session?: Session;
 }
 
 /** A source of connections plus LISTEN. */
@@ -44,6 +50,8 @@ export class PgDriver implements SqlDriver {
   readonly kind = 'postgres';
   readonly pool: pg.Pool;
   #listener: pg.Client | undefined;
+  /** Prepared statements live as long as their connection, and so does this. */
+  readonly #sessions = new WeakMap<pg.PoolClient, Session>();
   #closed = false;
   readonly #config: pg.PoolConfig;
 
@@ -65,7 +73,13 @@ export class PgDriver implements SqlDriver {
       broken = err;
     };
     c.on('error', onError);
+    let session = this.#sessions.get(c);
+    if (session === undefined) {
+      session = new Session();
+      this.#sessions.set(c, session);
+    }
     const client: SqlClient = {
+      session,
       query: (text, params) => c.query(text, params as unknown[]),
       exec: async (text) => {
         await c.query(text);
@@ -165,6 +179,8 @@ export class PgliteDriver implements SqlDriver {
   readonly kind = 'pglite';
   readonly #db: PGlite;
   #queue: Promise<unknown> = Promise.resolve();
+  /** The one connection's prepared statements. */
+  readonly #session = new Session();
 
   constructor(db: PGlite) {
     this.#db = db;
@@ -180,6 +196,7 @@ export class PgliteDriver implements SqlDriver {
 
   withClient<T>(fn: (client: SqlClient) => Promise<T>): Promise<T> {
     const client: SqlClient = {
+      session: this.#session,
       query: (text, params) =>
         this.#db.query<Record<string, unknown>>(text, params as unknown[]).then((r) => ({ rows: r.rows })),
       exec: async (text) => {

@@ -12,4 +12,5 @@ export {
   openStore,
   type PostgresStoreOptions,
 } from './open.ts';
+export { preparedName, SESSION_SETUP, Session } from './session.ts';
 export { statements } from './sql.ts';

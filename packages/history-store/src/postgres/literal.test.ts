@@ -21,6 +21,9 @@ describe('SQL literals', () => {
     expect(() => literal(Number.NaN)).toThrow(/cannot bind/);
     expect(() => literal('a\0b')).toThrow(/NUL/);
     expect(() => bind('SELECT $2', [1])).toThrow(/needs parameter \$2/);
+    expect(() => literal(['a\0b'])).toThrow(/NUL/);
+    expect(() => literal([Number.POSITIVE_INFINITY])).toThrow(/cannot bind/);
+    expect(() => literal([['nested']])).toThrow(/nested array/);
   });
 
   it('round-trips hostile strings, bytes, numbers and arrays through Postgres', async () => {
@@ -35,6 +38,22 @@ describe('SQL literals', () => {
       expect(new Uint8Array(rows[0].b)).toEqual(bytes);
       expect(rows[0].n).toBe(-7);
       expect(rows[0].m).toBe(8);
+      const arrays = bind(
+        'SELECT $1::bytea[] AS b, $2::bigint[] AS n, $3::boolean[] AS t, $4::text[] AS s, $5::int[] AS e',
+        [
+          [bytes, null, new Uint8Array()],
+          [1, -2, 3n, null],
+          [true, false],
+          ['{', '}', ',', '"', 'NULL', ' x '],
+          [],
+        ],
+      );
+      const { rows: got } = await client.query(arrays);
+      expect(got[0].b.map((x: Buffer | null) => x && [...x])).toEqual([[...bytes], null, []]);
+      expect(got[0].n).toEqual(['1', '-2', '3', null]);
+      expect(got[0].t).toEqual([true, false]);
+      expect(got[0].s).toEqual(['{', '}', ',', '"', 'NULL', ' x ']);
+      expect(got[0].e).toEqual([]);
     } finally {
       await client.end();
     }

@@ -1,37 +1,66 @@
 /**
  * Binding parameters as SQL literals, so a whole transaction phase (BEGIN, reads, the coalesced
  * writes, NOTIFY, COMMIT) travels in one simple-protocol round trip. This is the only place values
- * enter SQL text: every statement stays a named constant with `$n` placeholders (see sql.ts).
+ * enter SQL text: every statement stays a named constant with `$n` placeholders (see sql.ts), sent
+ * either bound here or as `EXECUTE name(literals)` of a statement prepared on the connection
+ * (session.ts).
  *
  * Strings use `E'…'` with backslashes doubled, so quoting holds whatever `standard_conforming_strings`
- * says; bytea is hex inside the same form. Numbers must be finite; anything else is a programming
- * error and throws before a byte is sent.
+ * says; bytea is hex inside the same form. Arrays are one array literal (`'{…}'`, parsed by Postgres'
+ * array input in one pass instead of one expression per element), typed by the statement's cast or
+ * the prepared parameter's type. Numbers must be finite; anything else is a programming error and
+ * throws before a byte is sent.
  */
 
-/** A value a placeholder accepts. Arrays become `ARRAY[…]` (the statement supplies the cast). */
+/** A value a placeholder accepts. Arrays become one untyped array literal (the statement casts it). */
 export type SqlValue = string | number | bigint | boolean | null | Uint8Array | readonly SqlValue[];
 
-function text(s: string): string {
+function checkText(s: string): void {
   if (s.includes('\0')) throw new Error('a SQL string cannot contain NUL (U+0000)');
+}
+
+function text(s: string): string {
+  checkText(s);
   return `E'${s.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
+
+function number(v: number): string {
+  if (!Number.isFinite(v)) throw new Error(`cannot bind the number ${v} as a SQL literal`);
+  return String(v);
+}
+
+const hex = (v: Uint8Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex');
 
 /** One value as a literal. */
 export function literal(v: SqlValue): string {
   if (v === null) return 'NULL';
   if (typeof v === 'string') return text(v);
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new Error(`cannot bind the number ${v} as a SQL literal`);
+    const n = number(v);
     // Parenthesised when negative, so `x-$1` can never become the comment `x--1`.
-    return v < 0 ? `(${v})` : String(v);
+    return v < 0 ? `(${n})` : n;
   }
   if (typeof v === 'bigint') return v < 0n ? `(${v})` : v.toString();
   if (typeof v === 'boolean') return v ? 'true' : 'false';
-  if (v instanceof Uint8Array) {
-    // Typed here, not by the statement, so an ARRAY of them is bytea[] without a text[] detour.
-    return `E'\\\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('hex')}'::bytea`;
+  // Typed here, not by the statement, so it reads as bytea wherever it goes.
+  if (v instanceof Uint8Array) return `E'\\\\x${hex(v)}'::bytea`;
+  // The array's text form, then quoted as a string like any other: element quoting first (`"`, `\`),
+  // then string quoting (`\`, `'`) by `text`.
+  return text(`{${v.map(element).join(',')}}`);
+}
+
+/** One element of an array literal's text form (one dimension). */
+function element(v: SqlValue): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'string') {
+    checkText(v);
+    return `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
   }
-  return v.length === 0 ? "'{}'" : `ARRAY[${v.map(literal).join(',')}]`;
+  if (typeof v === 'number') return number(v);
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (v instanceof Uint8Array) return `"\\\\x${hex(v)}"`;
+  throw new Error('cannot bind a nested array as a SQL literal');
 }
 
 /**

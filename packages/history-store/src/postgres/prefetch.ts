@@ -6,14 +6,15 @@
 import type { ClaimSpec, PrefetchSpec, TaskRecord } from '../store/records.ts';
 import type { RunRef } from '../store/types.ts';
 import { keyOf, type TxCache } from './cache.ts';
-import { bind, type SqlValue } from './literal.ts';
+import type { SqlValue } from './literal.ts';
 import { eventFromRow, requestFromRow, runFromRow, taskFromRow } from './rows.ts';
+import type { Sql } from './session.ts';
 import type { Statements } from './sql.ts';
 
 type Row = Record<string, unknown>;
 
 /** Runs several statements in one round trip (after the transaction's pending writes). */
-export type Reader = (statements: string[]) => Promise<Row[][]>;
+export type Reader = (statements: Sql[]) => Promise<Row[][]>;
 
 /** Loads what `spec` announces into `cache`. */
 export async function prefetch(
@@ -23,10 +24,10 @@ export async function prefetch(
   spec: PrefetchSpec,
   now: number,
 ): Promise<void> {
-  const stmts: string[] = [];
+  const stmts: Sql[] = [];
   const handlers: ((rows: Row[]) => void)[] = [];
   const want = (stmt: string, params: SqlValue[], handle: (rows: Row[]) => void) => {
-    stmts.push(bind(stmt, params));
+    stmts.push({ text: stmt, params });
     handlers.push(handle);
   };
   const tasks = [...new Set(spec.tasks ?? [])].filter(
@@ -38,7 +39,10 @@ export async function prefetch(
       for (const r of rows) cache.task(taskFromRow(r), true);
     });
   }
-  const runs = uniqueRefs(spec.runs ?? []).filter((r) => !cache.runs.get(keyOf(r))?.locked);
+  // Locked in the order of the array (see sql.ts lockRuns): one order everywhere, so no deadlocks.
+  const runs = uniqueRefs(spec.runs ?? [])
+    .filter((r) => !cache.runs.get(keyOf(r))?.locked)
+    .sort(byKey);
   if (runs.length > 0) {
     want(sql.lockRuns, refColumns(runs), (rows) => {
       for (const r of runs) cache.runs.set(keyOf(r), { rec: undefined, locked: true });
@@ -175,6 +179,12 @@ export function uniqueRefs(refs: RunRef[]): RunRef[] {
   const seen = new Map<string, RunRef>();
   for (const r of refs) seen.set(keyOf(r), { workflowId: r.workflowId, runId: r.runId });
   return [...seen.values()];
+}
+
+/** Orders refs by workflow id, then run id (code units, as `Array.prototype.sort`). */
+export function byKey(a: RunRef, b: RunRef): number {
+  if (a.workflowId !== b.workflowId) return a.workflowId < b.workflowId ? -1 : 1;
+  return a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0;
 }
 
 /** Refs as the two arrays `unnest` takes. */

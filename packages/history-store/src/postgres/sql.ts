@@ -1,23 +1,18 @@
 /**
  * Every SQL statement of the Postgres store, named, for one schema. Times are milliseconds from the
  * store's clock (bigint columns), never the database's `now()`, so an injected clock rules everything.
+ *
+ * Statements are prepared once per connection and planned generically (session.ts), so each must have
+ * a good plan without knowing its parameters. Statements that take arrays of keys walk them with a
+ * LATERAL join (`unnest(keys) CROSS JOIN LATERAL (… WHERE key = k …)`), which can only be a nested loop
+ * of index lookups, never a hash join over a scan of the table; test/store/plans.test.ts checks every
+ * hot statement's generic plan on an empty schema and on a populated one.
  */
 import { quoteIdent, quoteLiteral } from './ident.ts';
 
 const RUN_COLS = 'data';
 const TASK_COLS =
   'task_id, kind, task_queue, workflow_id, run_id, visible_at, deadline_at, lease_owner, lease_token, lease_expires_at, attempt, ref_event_id, data';
-
-/** Placeholders `($1, $2, …), (…)` for `rows` rows of `cols` columns, starting after `offset` params. */
-export function valuesList(rows: number, cols: number, offset = 0): string {
-  const out: string[] = [];
-  for (let r = 0; r < rows; r++) {
-    const p: string[] = [];
-    for (let c = 0; c < cols; c++) p.push(`$${offset + r * cols + c + 1}`);
-    out.push(`(${p.join(', ')})`);
-  }
-  return out.join(', ');
-}
 
 /** The statements for one schema. */
 export function statements(schema: string) {
@@ -34,12 +29,8 @@ export function statements(schema: string) {
     updateRun: `UPDATE ${s}.runs SET status = $3, close_time = $4, next_event_id = $5, blocked = $6, data = $7 WHERE workflow_id = $1 AND run_id = $2`,
     openChildren: `SELECT ${RUN_COLS} FROM ${s}.runs WHERE parent_workflow_id = $1 AND parent_run_id = $2 AND status = 'running'`,
 
-    /** Followed by {@link valuesList}(n, 6). */
-    insertEventsPrefix: `INSERT INTO ${s}.events (workflow_id, run_id, event_id, event_type, event_time, data) VALUES `,
     readEvents: `SELECT data FROM ${s}.events WHERE workflow_id = $1 AND run_id = $2 AND event_id >= $3 ORDER BY event_id`,
 
-    /** Followed by {@link valuesList}(n, 3). */
-    insertBufferedPrefix: `INSERT INTO ${s}.buffered (workflow_id, run_id, data) VALUES `,
     takeBuffered: `DELETE FROM ${s}.buffered WHERE workflow_id = $1 AND run_id = $2 RETURNING id, data`,
 
     insertTask: `INSERT INTO ${s}.tasks (kind, task_queue, workflow_id, run_id, visible_at, deadline_at, lease_owner, lease_token, lease_expires_at, attempt, ref_event_id, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING task_id`,
@@ -66,7 +57,8 @@ export function statements(schema: string) {
     // Hot paths: the read phase of a transaction (locks taken task first, then run, each in key
     // order, so concurrent batches queue instead of deadlocking) and its coalesced write phase.
     lockTasks: `SELECT ${TASK_COLS} FROM ${s}.tasks WHERE task_id = ANY($1::bigint[]) ORDER BY task_id FOR UPDATE`,
-    lockRuns: `SELECT ${RUN_COLS} FROM ${s}.runs WHERE (workflow_id, run_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY workflow_id, run_id FOR UPDATE`,
+    /** Locks in the order of the arrays, which callers sort (one lock order for every transaction). */
+    lockRuns: `SELECT x.${RUN_COLS} FROM unnest($1::text[], $2::text[]) AS k(wid, rid) CROSS JOIN LATERAL (SELECT ${RUN_COLS} FROM ${s}.runs WHERE workflow_id = k.wid AND run_id = k.rid FOR UPDATE) x`,
     /**
      * A workflow claim in one statement: up to $4 claimable rows of queue $2 (visible by $3), each
      * with its run locked without waiting (`run_data` NULL and `run_exists` true: another transaction
@@ -74,22 +66,27 @@ export function statements(schema: string) {
      */
     claimWorkflowRows: `SELECT c.*, r.${RUN_COLS} AS run_data, EXISTS (SELECT 1 FROM ${s}.runs x WHERE x.workflow_id = c.workflow_id AND x.run_id = c.run_id) AS run_exists, coalesce(k.known, 0) + 1 AS history_from, (SELECT array_agg(e.data ORDER BY e.event_id) FROM ${s}.events e WHERE e.workflow_id = c.workflow_id AND e.run_id = c.run_id AND e.event_id > coalesce(k.known, 0)) AS history FROM (SELECT ${TASK_COLS} FROM ${s}.tasks WHERE kind = $1 AND task_queue = $2 AND visible_at <= $3 ORDER BY visible_at LIMIT $4 FOR UPDATE SKIP LOCKED) c LEFT JOIN LATERAL (SELECT ${RUN_COLS} FROM ${s}.runs WHERE workflow_id = c.workflow_id AND run_id = c.run_id FOR UPDATE SKIP LOCKED) r ON true LEFT JOIN unnest($5::text[], $6::int[]) AS k(run_id, known) ON k.run_id = c.run_id`,
     /** Claims never wait for a run another transaction holds: that task is left for the next poll. */
-    lockRunsSkipLocked: `SELECT ${RUN_COLS} FROM ${s}.runs WHERE (workflow_id, run_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY workflow_id, run_id FOR UPDATE SKIP LOCKED`,
-    runsExist: `SELECT workflow_id, run_id FROM ${s}.runs WHERE (workflow_id, run_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+    lockRunsSkipLocked: `SELECT x.${RUN_COLS} FROM unnest($1::text[], $2::text[]) AS k(wid, rid) CROSS JOIN LATERAL (SELECT ${RUN_COLS} FROM ${s}.runs WHERE workflow_id = k.wid AND run_id = k.rid FOR UPDATE SKIP LOCKED) x`,
+    runsExist: `SELECT x.workflow_id, x.run_id FROM unnest($1::text[], $2::text[]) AS k(wid, rid) CROSS JOIN LATERAL (SELECT workflow_id, run_id FROM ${s}.runs WHERE workflow_id = k.wid AND run_id = k.rid) x`,
     /** $1: workflow ids, sorted (rows are locked in that order). */
     lockLatestRuns: `SELECT r.${RUN_COLS} FROM unnest($1::text[]) WITH ORDINALITY AS w(id, n) CROSS JOIN LATERAL (SELECT ${RUN_COLS} FROM ${s}.runs WHERE workflow_id = w.id ORDER BY seq DESC LIMIT 1 FOR UPDATE) r ORDER BY w.n`,
-    childrenOfRuns: `SELECT ${RUN_COLS} FROM ${s}.runs WHERE (parent_workflow_id, parent_run_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND status = 'running'`,
-    requestsOfRuns: `SELECT kind, state, data FROM ${s}.requests WHERE (workflow_id, run_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY seq`,
-    /** Events of several runs: $1 workflow ids, $2 run ids, $3 first event id of each. */
-    readEventsOfRuns: `SELECT e.workflow_id, e.run_id, e.data FROM unnest($1::text[], $2::text[], $3::int[]) AS r(workflow_id, run_id, from_id) JOIN ${s}.events e ON e.workflow_id = r.workflow_id AND e.run_id = r.run_id AND e.event_id >= r.from_id ORDER BY e.workflow_id, e.run_id, e.event_id`,
+    childrenOfRuns: `SELECT x.${RUN_COLS} FROM unnest($1::text[], $2::text[]) AS k(wid, rid) CROSS JOIN LATERAL (SELECT ${RUN_COLS} FROM ${s}.runs WHERE parent_workflow_id = k.wid AND parent_run_id = k.rid AND status = 'running') x`,
+    requestsOfRuns: `SELECT x.kind, x.state, x.data FROM unnest($1::text[], $2::text[]) AS k(wid, rid) CROSS JOIN LATERAL (SELECT kind, state, data, seq FROM ${s}.requests WHERE workflow_id = k.wid AND run_id = k.rid) x ORDER BY x.seq`,
+    /** Events of several runs: $1 workflow ids, $2 run ids, $3 first event id of each; by run, in order. */
+    readEventsOfRuns: `SELECT k.wid AS workflow_id, k.rid AS run_id, x.data FROM unnest($1::text[], $2::text[], $3::int[]) WITH ORDINALITY AS k(wid, rid, from_id, n) CROSS JOIN LATERAL (SELECT event_id, data FROM ${s}.events WHERE workflow_id = k.wid AND run_id = k.rid AND event_id >= k.from_id) x ORDER BY k.n, x.event_id`,
     /** A block of task ids ($1: how many); inserts name their ids, so writes need no RETURNING. */
-    taskIds: `SELECT nextval(pg_get_serial_sequence(${quoteLiteral(`${s}.tasks`)}, 'task_id')) AS id FROM generate_series(1, $1)`,
+    taskIds: `SELECT nextval(pg_get_serial_sequence(${quoteLiteral(`${s}.tasks`)}, 'task_id')) AS id FROM generate_series(1, $1::int)`,
 
-    /** Followed by {@link valuesList}(n, 13): tasks with the ids reserved by `taskIds`. */
-    insertTasksPrefix: `INSERT INTO ${s}.tasks (task_id, kind, task_queue, workflow_id, run_id, visible_at, deadline_at, lease_owner, lease_token, lease_expires_at, attempt, ref_event_id, data) OVERRIDING SYSTEM VALUE VALUES `,
-    writeDeleteRunTasks: `DELETE FROM ${s}.tasks WHERE (workflow_id, run_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+    /** Events, one array per column. */
+    writeInsertEvents: `INSERT INTO ${s}.events (workflow_id, run_id, event_id, event_type, event_time, data) SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::bigint[], $6::bytea[])`,
+    /** Buffered events, in argument order (ids are their order). */
+    writeInsertBuffered: `INSERT INTO ${s}.buffered (workflow_id, run_id, data) SELECT w, r, d FROM unnest($1::text[], $2::text[], $3::bytea[]) WITH ORDINALITY AS u(w, r, d, n) ORDER BY n`,
+    /** Tasks with the ids reserved by `taskIds`, one array per column. */
+    writeInsertTasks: `INSERT INTO ${s}.tasks (task_id, kind, task_queue, workflow_id, run_id, visible_at, deadline_at, lease_owner, lease_token, lease_expires_at, attempt, ref_event_id, data) OVERRIDING SYSTEM VALUE SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $9::text[], $10::bigint[], $11::int[], $12::int[], $13::bytea[])`,
+    /** Found by run through the index, then deleted by id. */
+    writeDeleteRunTasks: `DELETE FROM ${s}.tasks WHERE task_id = ANY (ARRAY(SELECT x.task_id FROM unnest($1::text[], $2::text[]) AS k(wid, rid) CROSS JOIN LATERAL (SELECT task_id FROM ${s}.tasks WHERE workflow_id = k.wid AND run_id = k.rid) x))`,
     writeDeleteTasks: `DELETE FROM ${s}.tasks WHERE task_id = ANY($1::bigint[])`,
-    writeDeleteRequests: `DELETE FROM ${s}.requests WHERE (workflow_id, run_id, request_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))`,
+    writeDeleteRequests: `DELETE FROM ${s}.requests q USING unnest($1::text[], $2::text[], $3::text[]) AS k(wid, rid, qid) WHERE q.workflow_id = k.wid AND q.run_id = k.rid AND q.request_id = k.qid`,
     writeInsertRuns: `INSERT INTO ${s}.runs (workflow_id, run_id, workflow_type, task_queue, status, start_time, close_time, next_event_id, blocked, parent_workflow_id, parent_run_id, data) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::int[], $9::boolean[], $10::text[], $11::text[], $12::bytea[])`,
     writeUpdateRuns: `UPDATE ${s}.runs r SET status = u.status, close_time = u.close_time, next_event_id = u.next_event_id, blocked = u.blocked, data = u.data FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[], $6::boolean[], $7::bytea[]) AS u(workflow_id, run_id, status, close_time, next_event_id, blocked, data) WHERE r.workflow_id = u.workflow_id AND r.run_id = u.run_id`,
     writeUpdateTasks: `UPDATE ${s}.tasks t SET visible_at = u.visible_at, deadline_at = u.deadline_at, lease_owner = u.lease_owner, lease_token = u.lease_token, lease_expires_at = u.lease_expires_at, attempt = u.attempt, ref_event_id = u.ref_event_id, data = u.data FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::bigint[], $7::int[], $8::int[], $9::bytea[]) AS u(task_id, visible_at, deadline_at, lease_owner, lease_token, lease_expires_at, attempt, ref_event_id, data) WHERE t.task_id = u.task_id`,

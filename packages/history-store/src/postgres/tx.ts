@@ -5,7 +5,8 @@
  * - writes are coalesced in a {@link WriteSet} and travel with the next read, or with NOTIFY and
  *   COMMIT, so a read always sees the transaction's own writes;
  * - BEGIN goes with the first statement. Everything is sent with the simple protocol (values bound
- *   as literals by literal.ts), which is what lets several statements share one round trip.
+ *   as literals by literal.ts), which is what lets several statements share one round trip; the
+ *   statements themselves are prepared once per connection and executed by name (session.ts).
  */
 import type { HistoryEvent, NewEvent } from '../events/events.ts';
 import { cloneRecord } from '../store/clone.ts';
@@ -23,10 +24,11 @@ import type { RunRef } from '../store/types.ts';
 import { keyOf, TxCache } from './cache.ts';
 import { lockRunsNoWait, takeClaimed } from './claim-locks.ts';
 import type { SqlClient } from './driver.ts';
-import { bind, type SqlValue } from './literal.ts';
+import type { SqlValue } from './literal.ts';
 import { notifyPayloads } from './notify.ts';
 import { prefetch } from './prefetch.ts';
 import { bufferedFromRow, eventFromRow, requestFromRow, runFromRow, taskFromRow } from './rows.ts';
+import { RoundTrip, type Session, type Sql } from './session.ts';
 import type { Statements } from './sql.ts';
 import type { TaskIdSource } from './task-ids.ts';
 import { type Packer, WriteSet } from './writes.ts';
@@ -47,9 +49,11 @@ export class PgTx implements StoreTx {
   /** Whether any write was sent (writes travel with reads, so an empty write set proves nothing). */
   #wrote = false;
   readonly #cache = new TxCache();
+  readonly #session: Session | undefined;
 
   constructor(client: SqlClient, sql: Statements, packer: Packer, ids: TaskIdSource, now: number) {
     this.#c = client;
+    this.#session = client.session;
     this.#sql = sql;
     this.#ids = ids;
     this.#w = new WriteSet(packer);
@@ -62,19 +66,26 @@ export class PgTx implements StoreTx {
   }
 
   /** Runs statements after the pending writes (and BEGIN), in one round trip; their results in order. */
-  async read(statements: string[]): Promise<Row[][]> {
-    const head = this.#begun ? [] : ['BEGIN'];
-    this.#begun = true;
-    const writes = this.#w.drain(this.#sql);
+  async read(statements: Sql[]): Promise<Row[][]> {
+    const trip = new RoundTrip(this.#session);
+    const writes = this.#w.drain(this.#sql).map((w) => trip.text(w));
     if (writes.length > 0) this.#wrote = true;
-    head.push(...writes);
-    const results = await this.#c.simple([...head, ...statements].join(';\n'));
+    const body = statements.map((st) => trip.text(st));
+    const head = [...(this.#begun ? [] : ['BEGIN']), ...trip.head(), ...writes];
+    this.#begun = true;
+    const results = await this.#send(trip, [...head, ...body]);
     return results.slice(head.length);
   }
 
   /** One statement with parameters, after the pending writes. */
   async q(statement: string, params: SqlValue[] = []): Promise<Row[]> {
-    const [rows] = await this.read([bind(statement, params)]);
+    const [rows] = await this.read([{ text: statement, params }]);
+    return rows ?? [];
+  }
+
+  /** A statement text built for this call only (never prepared), with parameters. */
+  async qOnce(statement: string, params: SqlValue[] = []): Promise<Row[]> {
+    const [rows] = await this.read([{ text: statement, params, once: true }]);
     return rows ?? [];
   }
 
@@ -87,12 +98,29 @@ export class PgTx implements StoreTx {
       this.#c.enqueue('COMMIT');
       return;
     }
-    const parts = this.#begun ? [] : ['BEGIN'];
+    const trip = new RoundTrip(this.#session);
+    const parts = this.#w.drain(this.#sql).map((w) => trip.text(w));
+    for (const p of notifyPayloads(this.topics.list()))
+      parts.push(trip.text({ text: this.#sql.notify, params: [channel, p] }));
+    const head = [...(this.#begun ? [] : ['BEGIN']), ...trip.head()];
     this.#begun = true;
-    parts.push(...this.#w.drain(this.#sql));
-    for (const p of notifyPayloads(this.topics.list())) parts.push(bind(this.#sql.notify, [channel, p]));
-    parts.push('COMMIT');
-    await this.#c.simple(parts.join(';\n'));
+    await this.#send(trip, [...head, ...parts, 'COMMIT']);
+  }
+
+  /** The transaction is being rolled back: a setting sent with it is undone, so send it again. */
+  rolledBack(): void {
+    this.#session?.fail();
+  }
+
+  async #send(trip: RoundTrip, parts: string[]): Promise<Row[][]> {
+    try {
+      const results = await this.#c.simple(parts.join(';\n'));
+      trip.settle(true);
+      return results;
+    } catch (err) {
+      trip.settle(false);
+      throw err;
+    }
   }
 
   prefetch(spec: PrefetchSpec): Promise<void> {

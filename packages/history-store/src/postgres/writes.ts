@@ -12,8 +12,9 @@
 import type { HistoryEvent, NewEvent } from '../events/events.ts';
 import type { RequestRecord, RunRecord, TaskRecord } from '../store/records.ts';
 import type { RunRef } from '../store/types.ts';
-import { bind, type SqlValue } from './literal.ts';
-import { type Statements, valuesList } from './sql.ts';
+import type { SqlValue } from './literal.ts';
+import type { Sql } from './session.ts';
+import type { Statements } from './sql.ts';
 
 const runKey = (r: RunRef) => `${r.workflowId}\u0000${r.runId}`;
 const reqKey = (r: RunRef & { requestId: string }) => `${runKey(r)}\u0000${r.requestId}`;
@@ -174,20 +175,18 @@ export class WriteSet {
     if (prev?.op !== 'insert') this.#deletedRequests.set(key, [ref.workflowId, ref.runId, requestId]);
   }
 
-  /** The pending writes as bound statements, in the order that keeps their meaning; empties the set. */
-  drain(sql: Statements): string[] {
-    const out: string[] = [];
+  /** The pending writes as statements, in the order that keeps their meaning; empties the set. */
+  drain(sql: Statements): Sql[] {
+    const out: Sql[] = [];
+    // Multi-row writes take one array per column (`unnest`), so each is one fixed statement.
     const add = (stmt: string, rows: SqlValue[][]) => {
-      if (rows.length > 0) out.push(bind(stmt, columnsOf(rows)));
+      if (rows.length > 0) out.push({ text: stmt, params: columnsOf(rows) });
     };
     const rows = (m: Map<string, Pending>, op: Pending['op']) =>
       [...m.values()].filter((p) => p.op === op).map((p) => p.cols);
-    // A VALUES list plans cheaper than a join on unnest; a lone row uses the single-row statement.
-    const values = (prefix: string, rows: SqlValue[][]) => {
-      if (rows.length > 0) out.push(bind(prefix + valuesList(rows.length, rows[0]!.length), rows.flat()));
-    };
+    // A lone row uses the single-row statement, whose plan is a plain index lookup.
     const oneOrMany = (single: string, many: string, rows: SqlValue[][]) => {
-      if (rows.length === 1) out.push(bind(single, rows[0]!));
+      if (rows.length === 1) out.push({ text: single, params: rows[0]! });
       else add(many, rows);
     };
 
@@ -204,9 +203,9 @@ export class WriteSet {
     // successor is inserted.
     oneOrMany(sql.updateRun, sql.writeUpdateRuns, rows(this.#runs, 'update'));
     oneOrMany(sql.insertRun, sql.writeInsertRuns, rows(this.#runs, 'insert'));
-    values(sql.insertEventsPrefix, this.#events);
-    values(sql.insertBufferedPrefix, this.#buffered);
-    values(sql.insertTasksPrefix, rows(this.#tasks, 'insert'));
+    add(sql.writeInsertEvents, this.#events);
+    add(sql.writeInsertBuffered, this.#buffered);
+    add(sql.writeInsertTasks, rows(this.#tasks, 'insert'));
     oneOrMany(
       sql.updateTask,
       sql.writeUpdateTasks,
