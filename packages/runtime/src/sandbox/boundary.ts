@@ -74,27 +74,27 @@ export class Boundary {
     }) as LoadResult;
   }
 
-  /** Copies `activation` in and applies it; `fresh` instantiates the run first. Microtasks run before it returns. */
+  /**
+   * Copies `activation` in and applies it; `fresh` instantiates the run first. Microtasks run before
+   * it returns. isolated-vm copies the arguments (`arguments: { copy: true }`) before it enters the
+   * isolate, which costs about half of a separate `ExternalCopy` handle per call.
+   */
   activate(
     runId: string,
     activation: Activation,
     fresh: boolean,
     timeoutMs: number,
   ): ThrownRecord | undefined {
-    let copy: ivm.ExternalCopy<Activation>;
     try {
-      copy = new ivm.ExternalCopy(activation);
+      return this.#activate.applySync(undefined, [runId, activation, fresh], {
+        arguments: { copy: true },
+        result: { copy: true },
+        timeout: timeoutMs,
+      }) as ThrownRecord | undefined;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new SandboxCopyError(
-        runId,
-        message === 'illegal access' ? 'it contains a getter or an Error object' : message,
-      );
+      throwIfUncopyable(runId, activation);
+      throw error;
     }
-    return this.#activate.applySync(undefined, [runId, copy.copyInto({ release: true }), fresh], {
-      result: { copy: true },
-      timeout: timeoutMs,
-    }) as ThrownRecord | undefined;
   }
 
   /**
@@ -151,6 +151,25 @@ export class Boundary {
   drop(runId: string): void {
     this.#drop.applySync(undefined, [runId], { timeout: 1000 });
   }
+}
+
+/**
+ * Throws the SandboxCopyError for an activation that cannot be copied into an isolate. The argument
+ * copy of `applySync` uses the same serializer as `ExternalCopy`, so after a failed call this tells a
+ * copy failure (the isolate was never entered) from an error raised inside the call.
+ */
+function throwIfUncopyable(runId: string, activation: Activation): void {
+  let copy: ivm.ExternalCopy<Activation>;
+  try {
+    copy = new ivm.ExternalCopy(activation);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new SandboxCopyError(
+      runId,
+      message === 'illegal access' ? 'it contains a getter or an Error object' : message,
+    );
+  }
+  copy.release();
 }
 
 /** True for a {@link ThrownRecord} (as opposed to a completion). */

@@ -148,4 +148,26 @@ describe('copy into the sandbox', () => {
       { kind: 'completeWorkflow', result: 'ok' },
     ]);
   });
+
+  it('names a getter as the reason, and still reports errors raised inside the call as they are', async () => {
+    const sandbox = await createWorkflowSandbox(
+      testBundle({ onJob: `if (job.kind === 'signal' && job.name === 'spin') for (;;) {}` }),
+      { isolation: 'inline', activationTimeoutMs: 50 },
+    );
+    open.push(sandbox);
+    const withGetter = {
+      get secret() {
+        return 1;
+      },
+    };
+    const run = await sandbox.newRun('g');
+    await expect(run.activate(testActivation('g', [signal('x', withGetter)]))).rejects.toMatchObject({
+      code: 'SANDBOX_COPY',
+      message: expect.stringMatching(/it contains a getter or an Error object/),
+    });
+    const spinning = await sandbox.newRun('s');
+    await expect(spinning.activate(testActivation('s', [signal('spin')]))).rejects.toMatchObject({
+      code: 'WORKFLOW_TASK_TIMEOUT',
+    });
+  });
 });
