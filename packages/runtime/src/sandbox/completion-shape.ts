@@ -39,11 +39,18 @@ const failure: Check = (v) =>
   FAILURE_SOURCES(v.source) &&
   (v.cause === undefined || failure(v.cause)) &&
   (v.details === undefined || array(v.details));
-const record =
-  (fields: Fields): Check =>
-  (v) =>
-    isRecord(v) &&
-    Object.entries(fields).every(([k, [check, optional]]) => (optional && v[k] === undefined) || check(v[k]));
+/** A check of an object's fields; built once per shape, since every completion is checked on the hot path. */
+const record = (fields: Fields): Check => {
+  const entries = Object.entries(fields);
+  return (v) => {
+    if (!isRecord(v)) return false;
+    for (const [k, [check, optional]] of entries) {
+      const value = v[k];
+      if (!((optional && value === undefined) || check(value))) return false;
+    }
+    return true;
+  };
+};
 const options = record({
   taskQueue: [str, true],
   scheduleToCloseTimeoutMs: [num, true],
@@ -98,6 +105,9 @@ const COMMANDS: Record<string, Fields> = {
     workflowRunTimeoutMs: [num, true],
   },
 };
+const COMMAND_CHECKS: Record<string, Check> = Object.fromEntries(
+  Object.entries(COMMANDS).map(([kind, fields]) => [kind, record(fields)]),
+);
 const queryResult = record({ queryId: [str], result: [any, true], failure: [failure, true] });
 const logRecord = record({
   level: [oneOf('debug', 'info', 'warn', 'error')],
@@ -116,10 +126,11 @@ export function checkCompletion(value: unknown, runId: string): Completion {
   if (!Array.isArray(value.commands)) return bad('a completion without a commands array');
   value.commands.forEach((command: unknown, i) => {
     const kind = isRecord(command) ? command.kind : undefined;
-    const fields = typeof kind === 'string' && Object.hasOwn(COMMANDS, kind) ? COMMANDS[kind] : undefined;
-    if (fields === undefined) bad(`commands[${i}] with an unknown kind ${JSON.stringify(kind)}`);
+    const check =
+      typeof kind === 'string' && Object.hasOwn(COMMAND_CHECKS, kind) ? COMMAND_CHECKS[kind] : undefined;
+    if (check === undefined) bad(`commands[${i}] with an unknown kind ${JSON.stringify(kind)}`);
     if (
-      !record(fields!)(command) ||
+      !check!(command) ||
       ((command as { stack?: unknown }).stack !== undefined && !str((command as { stack?: unknown }).stack))
     ) {
       bad(`a malformed ${String(kind)} command at commands[${i}]`);
