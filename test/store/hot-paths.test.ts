@@ -394,3 +394,76 @@ describe('waitForClose in the closing process', () => {
     }
   });
 });
+
+describe('watchClose (Client.execute)', () => {
+  /** A Postgres store that counts its transactions. */
+  function countingStore(schema: string) {
+    const inner = new PgDriver({ connectionString: DATABASE_URL, max: 4 });
+    const counter = { transactions: 0 };
+    const driver = {
+      kind: inner.kind,
+      withClient: <T>(fn: Parameters<PgDriver['withClient']>[0]) => {
+        counter.transactions++;
+        return inner.withClient(fn) as Promise<T>;
+      },
+      listen: inner.listen.bind(inner),
+      close: () => inner.close(),
+    } as unknown as PgDriver;
+    return { store: createPostgresStore({ driver, schema, clock: new ManualClock() }), counter };
+  }
+
+  it('a run closed in this process: the wait reads nothing at all', async () => {
+    const schema = freshSchema('watch');
+    const { store, counter } = countingStore(schema);
+    await store.init();
+    try {
+      const watch = store.watchClose!('w1');
+      const { runId } = await store.startWorkflow({
+        workflowId: 'w1',
+        workflowType: 'order',
+        taskQueue: 'wf',
+        input: [],
+      });
+      const t = await claimOne(store);
+      const closed = watch.wait({ workflowId: 'w1', runId });
+      const before = counter.transactions;
+      await store.completeWorkflowTask(t, completion(t, cmd.complete(t, 'done')));
+      const event = await closed;
+      expect(counter.transactions).toBe(before + 1);
+      expect(event).toEqual((await store.readHistory('w1')).at(-1));
+    } finally {
+      await store.close();
+      await dropSchema(schema);
+    }
+  });
+
+  it('a run closed by another process: the wait wakes on its notification and reads the close', async () => {
+    const schema = freshSchema('watch');
+    const { store } = countingStore(schema);
+    const other = createPostgresStore({
+      driver: new PgDriver({ connectionString: DATABASE_URL, max: 2 }),
+      schema,
+      clock: new ManualClock(),
+    });
+    await store.init();
+    await other.init();
+    try {
+      const watch = store.watchClose!('w1');
+      const { runId } = await other.startWorkflow({
+        workflowId: 'w1',
+        workflowType: 'order',
+        taskQueue: 'wf',
+        input: [],
+      });
+      const closed = watch.wait({ workflowId: 'w1', runId });
+      const t = await claimOne(other);
+      await other.completeWorkflowTask(t, completion(t, cmd.complete(t, 'elsewhere')));
+      const event = await closed;
+      expect(event).toMatchObject({ eventType: 'WorkflowExecutionCompleted', result: 'elsewhere' });
+    } finally {
+      await other.close();
+      await store.close();
+      await dropSchema(schema);
+    }
+  });
+});

@@ -88,6 +88,7 @@ export type {
   ActivityTask,
   ClaimOptions,
   Clock,
+  CloseWatch,
   EagerActivityClaim,
   EagerWorkflowClaim,
   FoldedCompletion,

@@ -230,6 +230,38 @@ export function workflowTaskCases(ctx: () => ConformanceContext): void {
       });
     });
 
+    it('watchClose, begun before the start, resolves with the closing event of the run started after it', async () => {
+      const { store } = ctx();
+      if (!store.watchClose) throw new Error('this store does not implement watchClose');
+      const watch = store.watchClose('w1');
+      const { runId } = await start(store, 'w1');
+      expect(() => watch.wait({ workflowId: 'w2', runId })).toThrow(/watch is for w1/);
+      const closed = watch.wait({ workflowId: 'w1', runId });
+      const t = await claimOne(store);
+      await store.completeWorkflowTask(t, completion(t, cmd.complete(t, { total: 3 })));
+      expect(await closed).toMatchObject({ eventType: 'WorkflowExecutionCompleted', result: { total: 3 } });
+    });
+
+    it('watchClose is not fooled by the close of an earlier run of the same id', async () => {
+      const { store } = ctx();
+      if (!store.watchClose) throw new Error('this store does not implement watchClose');
+      const first = await start(store, 'w1');
+      const watch = store.watchClose('w1');
+      await store.terminateWorkflow({ workflowId: 'w1', runId: first.runId }, 'replaced');
+      const second = await start(store, 'w1');
+      expect(second.runId).not.toBe(first.runId);
+      let settled = false;
+      const closed = watch.wait({ workflowId: 'w1', runId: second.runId }).finally(() => {
+        settled = true;
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(settled).toBe(false);
+      const t = await claimOne(store);
+      expect(t.runId).toBe(second.runId);
+      await store.completeWorkflowTask(t, completion(t, cmd.complete(t, 'second')));
+      expect(await closed).toMatchObject({ eventType: 'WorkflowExecutionCompleted', result: 'second' });
+    });
+
     it('waitForWork wakes on a new task, and times out otherwise', async () => {
       const { store } = ctx();
       const t0 = Date.now();

@@ -53,6 +53,8 @@ export class PgBackend implements StoreBackend {
   readonly #ids = new TaskIdSource();
   readonly #packer: Packer;
   readonly batching: { maxOps: number; maxConcurrent: number };
+  /** Topics that commits in flight will deliver to this process's waiters with data, with counts. */
+  readonly #delivering = new Map<string, number>();
 
   constructor(opts: PgBackendOptions) {
     this.driver = opts.driver;
@@ -80,12 +82,12 @@ export class PgBackend implements StoreBackend {
         await this.driver.listen(
           this.#channel,
           (payload) => {
-            // After the I/O callbacks of this turn: when this process made the commit, its response
-            // may be read in the same turn, and the local delivery (which carries data, such as a
-            // run's closing event) should reach waiters first instead of a bare wake-up.
-            setImmediate(() => {
-              for (const topic of topicsOf(payload)) this.notifier.emit(topic);
-            });
+            for (const topic of topicsOf(payload)) {
+              // This process is committing a wake-up with data on that topic (a run's closing event)
+              // and delivers it itself once the commit returns, whichever arrives first: a bare
+              // wake-up now would send its waiters to read what the delivery hands them.
+              if (!this.#delivering.has(topic)) this.notifier.emit(topic);
+            }
           },
           () => this.notifier.emitAll(),
         );
@@ -102,12 +104,19 @@ export class PgBackend implements StoreBackend {
   async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     await this.init();
     for (let attempt = 1; ; attempt++) {
+      // Topics this attempt's commit will deliver here with data; LISTEN holds back bare wake-ups
+      // on them until the delivery is made (see init).
+      let delivering: string[] = [];
+      let committed = false;
       try {
         const { result, topics } = await this.driver.withClient(async (c) => {
           const tx = new PgTx(c, this.#sql, this.#packer, this.#ids, this.clock.now());
           try {
             const result = await fn(tx);
+            delivering = tx.topics.withPayload();
+            this.#announce(delivering, 1);
             await tx.commit(this.#channel);
+            committed = true;
             return { result, topics: tx.topics };
           } catch (err) {
             if (tx.begun) {
@@ -123,7 +132,19 @@ export class PgBackend implements StoreBackend {
         const cls = classifyPgError(err);
         if (cls === 'terminal' || attempt >= MAX_ATTEMPTS) throw toStoreError(err, cls, 'store transaction');
         await new Promise((r) => setTimeout(r, 5 * attempt * (1 + Math.random())));
+      } finally {
+        this.#announce(delivering, -1);
+        // Not committed: a notification from another process may have been held back meanwhile.
+        if (!committed) for (const topic of delivering) this.notifier.emit(topic);
       }
+    }
+  }
+
+  #announce(topics: string[], delta: 1 | -1): void {
+    for (const t of topics) {
+      const n = (this.#delivering.get(t) ?? 0) + delta;
+      if (n > 0) this.#delivering.set(t, n);
+      else this.#delivering.delete(t);
     }
   }
 

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendEvents, ensureWorkflowTask } from './append.ts';
 import { WorkflowAlreadyStartedError } from './errors.ts';
-import { type ParentLink, type RunRecord, type StoreTx, topics } from './records.ts';
+import type { ParentLink, RunRecord, StoreTx } from './records.ts';
 import type { WorkflowIdReusePolicy } from './types.ts';
 
 /** Everything needed to create a run. */
@@ -105,8 +105,8 @@ export async function createRun(tx: StoreTx, req: NewRun): Promise<RunRecord> {
   ]);
   await ensureWorkflowTask(tx, run);
   await scheduleRunDeadline(tx, run);
+  // No notification: the run topic is for closes (waiters want a run's end, not its start).
   await tx.updateRun(run);
-  tx.topics.notify(topics.run(run.workflowId));
   return run;
 }
 

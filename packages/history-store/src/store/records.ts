@@ -238,6 +238,11 @@ export class TxTopics {
     return [...new Set([...this.#topics, ...this.#tasks.values()])];
   }
 
+  /** Topics whose wake-up carries a payload for this process's waiters. */
+  withPayload(): string[] {
+    return [...this.#local.keys()];
+  }
+
   /** Wakes this process's waiters on every topic, with their payloads (after commit). */
   deliver(notifier: Notifier): void {
     for (const topic of this.list()) notifier.emit(topic, this.#local.get(topic));

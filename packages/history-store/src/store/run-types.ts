@@ -2,6 +2,7 @@
  * Runs as the store's callers see them: references, start requests, the visible state of a run,
  * listing and retention. Part of the `HistoryStore` contract (types.ts).
  */
+import type { HistoryEvent } from '../events/events.ts';
 import type { EagerWorkflowClaim, WorkflowTask } from './task-types.ts';
 
 /** Lifecycle state of a run. */
@@ -59,6 +60,15 @@ export interface StartWorkflowResult {
   started: boolean;
   /** The run's first workflow task, leased to the `eagerWorkflowTask` claimer, when one was asked for. */
   workflowTask?: WorkflowTask;
+}
+
+/** A wait for a run's close that began before the run existed; see {@link HistoryStore.watchClose}. */
+export interface CloseWatch {
+  /**
+   * Resolves with the closing event of `ref`, a run of the watched workflow id created after the
+   * watch began. The first call skips the first read; later calls wait as `waitForClose` does.
+   */
+  wait(ref: RunRef): Promise<HistoryEvent>;
 }
 
 /** The visible state of a run (no separate visibility service: this comes from the runs table). */

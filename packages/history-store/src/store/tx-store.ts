@@ -33,6 +33,7 @@ import type {
   ActivityTask,
   ClaimOptions,
   Clock,
+  CloseWatch,
   EagerActivityClaim,
   EagerWorkflowClaim,
   FoldedCompletion,
@@ -50,7 +51,7 @@ import type {
   WorkflowTaskCompletion,
   WorkflowTaskFailure,
 } from './types.ts';
-import { awaitRequest, waitForClose } from './waits.ts';
+import { awaitRequest, waitForClose, watchClose } from './waits.ts';
 import { failWorkflowTask } from './workflow-claim.ts';
 import { completeWorkflowTask, completionSpec } from './workflow-complete.ts';
 
@@ -124,6 +125,10 @@ export class TxHistoryStore implements HistoryStore {
 
   waitForClose(ref: RunRef, signal?: AbortSignal): Promise<HistoryEvent> {
     return waitForClose(this.#b, this.#ops, ref, signal);
+  }
+
+  watchClose(workflowId: string, signal?: AbortSignal): CloseWatch {
+    return watchClose(this.#b, this.#ops, workflowId, signal);
   }
 
   claimWorkflowTasks(opts: WorkflowClaimOptions): Promise<WorkflowTask[]> {

@@ -21,6 +21,7 @@ import type { HistoryEvent } from '../events/events.ts';
 import type { History } from '../file/types.ts';
 import type {
   Clock,
+  CloseWatch,
   ListRunsFilter,
   RetentionOptions,
   RunInfo,
@@ -48,6 +49,7 @@ import type {
 
 export type {
   Clock,
+  CloseWatch,
   ListRunsFilter,
   RetentionOptions,
   RunInfo,
@@ -114,6 +116,14 @@ export interface HistoryStore {
   terminateWorkflow(target: { workflowId: string; runId?: string }, reason?: string): Promise<void>;
   /** Resolves with the closing event once the run closes (or at once if closed). */
   waitForClose(ref: RunRef, signal?: AbortSignal): Promise<HistoryEvent>;
+  /**
+   * Optional: begins watching for closes of runs of `workflowId` before the caller creates the run
+   * it will wait for (as `Client.execute` does right before starting it). No close of that run can
+   * have happened before the watch began, so waiting through it reads nothing until a close is
+   * announced; a close committed in this process hands its closing event over with the wake-up, so
+   * then nothing is read at all. `signal` aborts the watch and its wait.
+   */
+  watchClose?(workflowId: string, signal?: AbortSignal): CloseWatch;
 
   // Workflow tasks
   claimWorkflowTasks(opts: WorkflowClaimOptions): Promise<WorkflowTask[]>;

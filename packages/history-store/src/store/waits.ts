@@ -8,28 +8,59 @@ import type { Batcher } from './batcher.ts';
 import type { RunClosedNotice } from './close.ts';
 import { RunNotFoundError, WorkflowRequestFailedError } from './errors.ts';
 import { type RequestRecord, topics } from './records.ts';
-import type { RunRef } from './types.ts';
+import type { CloseWatch, RunRef } from './types.ts';
 
 /** How often waiters re-check state when no notification arrives (the polling fallback). */
 const POLL_MS = 1000;
 
-/** The run's closing event, once it has one. */
+/**
+ * Starts listening for closes of runs of `workflowId` now. A run created after this cannot have
+ * closed unseen, so its first wait skips the first look (see `watchClose` in types.ts).
+ */
+export function watchClose(
+  b: StoreBackend,
+  ops: Batcher,
+  workflowId: string,
+  signal?: AbortSignal,
+): CloseWatch {
+  let armed: Promise<unknown> | undefined = b.notifier.wait(topics.run(workflowId), POLL_MS, signal);
+  return {
+    wait: (ref) => {
+      if (ref.workflowId !== workflowId)
+        throw new Error(`this watch is for ${workflowId}, not ${ref.workflowId}`);
+      const woke = armed;
+      armed = undefined;
+      return waitForClose(b, ops, ref, signal, woke);
+    },
+  };
+}
+
+/**
+ * The run's closing event, once it has one. `armed`: a wake-up registered before the run existed
+ * (from `watchClose`), so nothing needs reading until it fires.
+ */
 export async function waitForClose(
   b: StoreBackend,
   ops: Batcher,
   ref: RunRef,
   signal?: AbortSignal,
+  armed?: Promise<unknown>,
 ): Promise<HistoryEvent> {
+  let look = armed === undefined;
   for (;;) {
-    const woke = b.notifier.wait(topics.run(ref.workflowId), POLL_MS, signal);
-    const closing = await ops.run({
-      run: async (tx) => {
-        const run = await tx.getRun(ref.workflowId, ref.runId, false);
-        if (!run) throw new RunNotFoundError(ref.workflowId, ref.runId);
-        if (run.status === 'running') return undefined;
-        return (await tx.readEvents(run, run.nextEventId - 1))[0];
-      },
-    });
+    const woke = armed ?? b.notifier.wait(topics.run(ref.workflowId), POLL_MS, signal);
+    armed = undefined;
+    const closing = look
+      ? await ops.run({
+          run: async (tx) => {
+            const run = await tx.getRun(ref.workflowId, ref.runId, false);
+            if (!run) throw new RunNotFoundError(ref.workflowId, ref.runId);
+            if (run.status === 'running') return undefined;
+            return (await tx.readEvents(run, run.nextEventId - 1))[0];
+          },
+        })
+      : undefined;
+    look = true;
     if (closing) return closing;
     signal?.throwIfAborted();
     const notice = (await woke) as RunClosedNotice | undefined;

@@ -14,7 +14,7 @@ import type {
 import { type Duration, parseDuration } from '../protocol/duration.ts';
 import { reserveEagerStart } from '../worker/eager-start.ts';
 import { translateStoreError } from './errors.ts';
-import { type MessageRef, nameOf, WorkflowHandle } from './handle.ts';
+import { armResult, type MessageRef, nameOf, WorkflowHandle } from './handle.ts';
 
 /** A workflow type: its name, or the workflow function itself (its name is used). */
 // biome-ignore lint/suspicious/noExplicitAny: any workflow signature.
@@ -79,7 +79,18 @@ export class Client {
 
   /** Starts a run and waits for its result. */
   async execute<R = unknown>(workflow: WorkflowRef, options: StartOptions): Promise<R> {
-    return (await this.start<R>(workflow, options)).result();
+    // Watching before the start means the wait reads nothing until the run closes.
+    const unwatch = new AbortController();
+    const watch = this.store.watchClose?.(options.workflowId, unwatch.signal);
+    let handle: WorkflowHandle<R>;
+    try {
+      handle = await this.start<R>(workflow, options);
+    } catch (err) {
+      unwatch.abort();
+      throw err;
+    }
+    if (watch) armResult(handle, watch);
+    return handle.result();
   }
 
   /**

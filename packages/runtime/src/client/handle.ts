@@ -3,7 +3,7 @@
  * cancel, terminate, describe and fetch its history.
  */
 import { randomUUID } from 'node:crypto';
-import type { HistoryEvent, HistoryStore, RunInfo } from '@reprise/history-store';
+import type { CloseWatch, HistoryEvent, HistoryStore, RunInfo } from '@reprise/history-store';
 import { translateStoreError, WorkflowFailedError, WorkflowNotFoundError } from './errors.ts';
 
 /** A signal, query or update: its definition from `defineSignal`/`defineQuery`/`defineUpdate`, or its name. */
@@ -14,6 +14,14 @@ export interface ResultOptions {
   /** Follow continue-as-new to the final run (default true). */
   followRuns?: boolean;
   signal?: AbortSignal;
+}
+
+/** Watches begun before a handle's run was started (`Client.execute`), used by its first `result()`. */
+const watches = new WeakMap<WorkflowHandle, CloseWatch>();
+
+/** Gives `handle`'s next `result()` a watch that began before its run was started. */
+export function armResult(handle: WorkflowHandle, watch: CloseWatch): void {
+  watches.set(handle, watch);
 }
 
 /** Handle on a workflow id; see {@link Client.getHandle}. */
@@ -38,9 +46,16 @@ export class WorkflowHandle<R = unknown> {
    */
   async result(options: ResultOptions = {}): Promise<R> {
     let runId = this.runId ?? (await this.describe()).runId;
+    let watch = options.signal === undefined ? watches.get(this) : undefined;
+    watches.delete(this);
     for (;;) {
       const ref = { workflowId: this.workflowId, runId };
-      const closing = await this.#call(() => this.#store.waitForClose(ref, options.signal), runId);
+      const armed = watch;
+      watch = undefined;
+      const closing = await this.#call(
+        () => (armed ? armed.wait(ref) : this.#store.waitForClose(ref, options.signal)),
+        runId,
+      );
       switch (closing.eventType) {
         case 'WorkflowExecutionCompleted':
           return closing.result as R;
