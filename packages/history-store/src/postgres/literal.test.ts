@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { bind, literal } from './literal.ts';
@@ -54,6 +55,35 @@ describe('SQL literals', () => {
       expect(got[0].t).toEqual([true, false]);
       expect(got[0].s).toEqual(['{', '}', ',', '"', 'NULL', ' x ']);
       expect(got[0].e).toEqual([]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('round-trips any string, alone and in arrays, and any bytes (property, through Postgres)', async () => {
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    try {
+      const str = fc.string({ unit: 'grapheme', maxLength: 12 }).filter((x) => !x.includes('\0'));
+      const special = fc.constantFrom("'", '"', '\\', '{', '}', ',', ' ', 'NULL', '$1', '\\x00');
+      const piece = fc.oneof(str, special);
+      const value = fc.array(piece, { maxLength: 4 }).map((p) => p.join(''));
+      await fc.assert(
+        fc.asyncProperty(
+          value,
+          fc.array(fc.option(value), { maxLength: 6 }),
+          fc.uint8Array({ maxLength: 16 }),
+          async (one, many, bytes) => {
+            const { rows } = await client.query(
+              bind('SELECT $1::text AS one, $2::text[] AS many, $3::bytea[] AS b', [one, many, [bytes]]),
+            );
+            expect(rows[0].one).toBe(one);
+            expect(rows[0].many).toEqual(many);
+            expect([...rows[0].b[0]]).toEqual([...bytes]);
+          },
+        ),
+        { numRuns: 200 },
+      );
     } finally {
       await client.end();
     }

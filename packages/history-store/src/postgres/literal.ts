@@ -15,12 +15,16 @@
 /** A value a placeholder accepts. Arrays become one untyped array literal (the statement casts it). */
 export type SqlValue = string | number | bigint | boolean | null | Uint8Array | readonly SqlValue[];
 
-function checkText(s: string): void {
+/** Characters that need escaping somewhere below (NUL is refused). Most values have none. */
+const SPECIAL = /['"\\\0]/;
+
+function refuseNul(s: string): void {
   if (s.includes('\0')) throw new Error('a SQL string cannot contain NUL (U+0000)');
 }
 
 function text(s: string): string {
-  checkText(s);
+  if (!SPECIAL.test(s)) return `E'${s}'`;
+  refuseNul(s);
   return `E'${s.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }
 
@@ -44,22 +48,28 @@ export function literal(v: SqlValue): string {
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   // Typed here, not by the statement, so it reads as bytea wherever it goes.
   if (v instanceof Uint8Array) return `E'\\\\x${hex(v)}'::bytea`;
-  // The array's text form, then quoted as a string like any other: element quoting first (`"`, `\`),
-  // then string quoting (`\`, `'`) by `text`.
-  return text(`{${v.map(element).join(',')}}`);
+  // The array's text form inside one E'…' string, each element escaped for both layers at once.
+  let out = "E'{";
+  for (let i = 0; i < v.length; i++) out += (i === 0 ? '' : ',') + element(v[i]!);
+  return `${out}}'`;
 }
 
-/** One element of an array literal's text form (one dimension). */
+/**
+ * One element of an array literal (one dimension), escaped for the array's text form (`\` and `"`
+ * inside double quotes) and then for the enclosing `E'…'` string (`\` doubled again, `'` doubled).
+ */
 function element(v: SqlValue): string {
   if (v === null) return 'NULL';
   if (typeof v === 'string') {
-    checkText(v);
-    return `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+    if (!SPECIAL.test(v)) return `"${v}"`;
+    refuseNul(v);
+    return `"${v.replaceAll('\\', '\\\\\\\\').replaceAll('"', '\\\\"').replaceAll("'", "''")}"`;
   }
   if (typeof v === 'number') return number(v);
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'boolean') return v ? 't' : 'f';
-  if (v instanceof Uint8Array) return `"\\\\x${hex(v)}"`;
+  // `\x` in the array's text form, each backslash doubled again for E'…'.
+  if (v instanceof Uint8Array) return `"\\\\\\\\x${hex(v)}"`;
   throw new Error('cannot bind a nested array as a SQL literal');
 }
 
