@@ -48,6 +48,12 @@ export async function run(): Promise<BenchResult[]> {
           note: `target >= 500; ${THROUGHPUT_RUNS} workflows; ${flow.eager}`,
         },
         {
+          name: 'worker process CPU per workflow at 50 in flight (client and worker, all threads)',
+          value: flow.cpuMsPerWorkflow,
+          unit: 'ms',
+          note: `${(flow.cpuShare * 100).toFixed(0)} % of one core over the throughput run; the rest of the machine is Postgres and idle`,
+        },
+        {
           name: 'one workflow started and awaited alone, p50',
           value: flow.p50,
           unit: 'ms',
@@ -139,6 +145,7 @@ async function throughputAndLatency(store: HistoryStore) {
       ),
     );
     let next = 0;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: IN_FLIGHT }, async () => {
@@ -152,7 +159,11 @@ async function throughputAndLatency(store: HistoryStore) {
         }
       }),
     );
-    const perSecond = THROUGHPUT_RUNS / ((performance.now() - t0) / 1000);
+    const wallMs = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    const perSecond = THROUGHPUT_RUNS / (wallMs / 1000);
+    const cpuMsPerWorkflow = (cpu.user + cpu.system) / 1000 / THROUGHPUT_RUNS;
+    const cpuShare = (cpu.user + cpu.system) / 1000 / wallMs;
     const lat: number[] = [];
     for (let i = 0; i < LATENCY_RUNS; i++) {
       const t = performance.now();
@@ -166,6 +177,8 @@ async function throughputAndLatency(store: HistoryStore) {
     const st = worker.stats;
     return {
       perSecond,
+      cpuMsPerWorkflow,
+      cpuShare,
       p50: percentile(lat, 0.5),
       p90: percentile(lat, 0.9),
       eager: `${st.eagerActivities} of ${st.activitiesCompleted} activities and ${st.eagerWorkflowTasks} of ${st.workflowTasksCompleted} workflow tasks came by eager dispatch`,

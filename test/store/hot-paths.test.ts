@@ -467,3 +467,23 @@ describe('watchClose (Client.execute)', () => {
     }
   });
 });
+
+describe("prepared statements lost behind the store's back", () => {
+  it('a connection that no longer holds them (a pooler switched sessions) re-prepares and the operation succeeds', async () => {
+    const schema = freshSchema('prep');
+    const driver = new PgDriver({ connectionString: DATABASE_URL, max: 1 });
+    const store = createPostgresStore({ driver, schema, clock: new ManualClock() });
+    await store.init();
+    try {
+      await store.startWorkflow({ workflowId: 'a', workflowType: 't', taskQueue: 'wf', input: [] });
+      // What a transaction-mode pooler does: the next transaction runs on a session without them.
+      await driver.withClient((c) => c.query('DEALLOCATE ALL'));
+      await store.startWorkflow({ workflowId: 'b', workflowType: 't', taskQueue: 'wf', input: [] });
+      expect((await store.describeRun('b'))?.status).toBe('running');
+      expect(await store.readHistory('a')).toHaveLength(2);
+    } finally {
+      await store.close();
+      await dropSchema(schema);
+    }
+  });
+});

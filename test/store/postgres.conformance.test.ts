@@ -13,3 +13,13 @@ runStoreConformance('postgres', async ({ clock, random }) => {
     dispose: () => dropSchema(schema),
   };
 });
+
+// Behind a pooler in transaction mode: every statement bound into the text, nothing prepared.
+runStoreConformance('postgres without prepared statements', async ({ clock, random }) => {
+  const schema = freshSchema();
+  const driver = new PgDriver({ connectionString: DATABASE_URL, max: 4 });
+  return {
+    store: createPostgresStore({ driver, schema, clock, random, preparedStatements: false }),
+    dispose: () => dropSchema(schema),
+  };
+});

@@ -35,6 +35,12 @@ export interface PgBackendOptions {
   batchOps?: number;
   /** Transactions running batches at once (default 4 on Postgres, 1 on PGlite); keep below the pool size. */
   concurrentBatches?: number;
+  /**
+   * Prepare statements once per connection and execute them by name (default true; see
+   * postgres/session.ts). Turn off behind a pooler in transaction mode (PgBouncer `pool_mode =
+   * transaction`), where a connection's next transaction may run on another server session.
+   */
+  preparedStatements?: boolean;
 }
 
 const DEFAULT_BATCH_OPS = 64;
@@ -53,6 +59,7 @@ export class PgBackend implements StoreBackend {
   readonly #ids = new TaskIdSource();
   readonly #packer: Packer;
   readonly batching: { maxOps: number; maxConcurrent: number };
+  readonly #prepared: boolean;
   /** Topics that commits in flight will deliver to this process's waiters with data, with counts. */
   readonly #delivering = new Map<string, number>();
 
@@ -63,6 +70,7 @@ export class PgBackend implements StoreBackend {
     this.#sql = statements(opts.schema);
     this.#channel = channelOf(opts.schema);
     this.#listen = opts.listen ?? true;
+    this.#prepared = opts.preparedStatements ?? true;
     const driver = opts.driver;
     this.#packer = {
       payload: (v) => pack(driver, v),
@@ -110,7 +118,7 @@ export class PgBackend implements StoreBackend {
       let committed = false;
       try {
         const { result, topics } = await this.driver.withClient(async (c) => {
-          const tx = new PgTx(c, this.#sql, this.#packer, this.#ids, this.clock.now());
+          const tx = new PgTx(c, this.#sql, this.#packer, this.#ids, this.clock.now(), this.#prepared);
           try {
             const result = await fn(tx);
             delivering = tx.topics.withPayload();

@@ -3,7 +3,13 @@ import { isStoreError, StoreError } from '../errors.ts';
 import { isConnectionError } from './driver.ts';
 
 /** How a failed transaction may be handled. */
-export type ErrorClass = 'connection' | 'serialization' | 'deadlock' | 'uniqueRace' | 'terminal';
+export type ErrorClass =
+  | 'connection'
+  | 'serialization'
+  | 'deadlock'
+  | 'uniqueRace'
+  | 'preparedStatement'
+  | 'terminal';
 
 /** Classifies an error thrown inside a store transaction. */
 export function classifyPgError(err: unknown): ErrorClass {
@@ -17,6 +23,9 @@ export function classifyPgError(err: unknown): ErrorClass {
   if (code === '53300') return 'connection';
   // Two starts of one workflow id racing: the loser re-runs and sees the winner's run.
   if (code === '23505') return 'uniqueRace';
+  // The connection does not hold the prepared statements the store believed it did (a pooler in
+  // transaction mode between the store and Postgres): the retry prepares them again (session.ts).
+  if (code === '26000' || code === '42P05') return 'preparedStatement';
   return 'terminal';
 }
 

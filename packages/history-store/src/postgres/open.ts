@@ -23,6 +23,11 @@ export interface OpenStoreOptions {
   clock?: Clock;
   /** Postgres pool size (default 10). */
   poolSize?: number;
+  /**
+   * Postgres: prepare statements once per connection (default true). Turn off behind a pooler in
+   * transaction mode (PgBouncer `pool_mode = transaction`).
+   */
+  preparedStatements?: boolean;
   /** Source of retry jitter in [0, 1). */
   random?: () => number;
 }
@@ -39,6 +44,8 @@ export interface PostgresStoreOptions {
   batchOps?: number;
   /** Group commit: transactions running batches at once (default 4 on Postgres, 1 on PGlite). */
   concurrentBatches?: number;
+  /** Prepared statements (default true); turn off behind a pooler in transaction mode. */
+  preparedStatements?: boolean;
 }
 
 /** A store over an existing driver (a `PgDriver` or `PgliteDriver`). Call `init()` before use. */
@@ -50,6 +57,7 @@ export function createPostgresStore(opts: PostgresStoreOptions): HistoryStore {
     ...(opts.listen !== undefined && { listen: opts.listen }),
     ...(opts.batchOps !== undefined && { batchOps: opts.batchOps }),
     ...(opts.concurrentBatches !== undefined && { concurrentBatches: opts.concurrentBatches }),
+    ...(opts.preparedStatements !== undefined && { preparedStatements: opts.preparedStatements }),
   });
   return new TxHistoryStore(backend, opts.random ? { random: opts.random } : {});
 }
@@ -70,7 +78,12 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<HistorySto
     store = createMemoryStore(extra);
   } else if (opts.url !== undefined && /^postgres(ql)?:\/\//.test(opts.url)) {
     const driver = new PgDriver({ connectionString: opts.url, max: opts.poolSize ?? 10 });
-    store = createPostgresStore({ driver, ...extra, ...(opts.schema && { schema: opts.schema }) });
+    store = createPostgresStore({
+      driver,
+      ...extra,
+      ...(opts.schema && { schema: opts.schema }),
+      ...(opts.preparedStatements !== undefined && { preparedStatements: opts.preparedStatements }),
+    });
   } else if (opts.url !== undefined && opts.url !== '') {
     throw new Error(
       `openStore: unsupported url '${opts.url}': use postgres://user@host:port/db, memory:, or omit it for the embedded store in ${DEFAULT_DATA_DIR}/`,

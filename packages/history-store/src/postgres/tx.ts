@@ -51,9 +51,17 @@ export class PgTx implements StoreTx {
   readonly #cache = new TxCache();
   readonly #session: Session | undefined;
 
-  constructor(client: SqlClient, sql: Statements, packer: Packer, ids: TaskIdSource, now: number) {
+  /** `prepare` false: every statement is sent with its values bound into the text (session.ts). */
+  constructor(
+    client: SqlClient,
+    sql: Statements,
+    packer: Packer,
+    ids: TaskIdSource,
+    now: number,
+    prepare = true,
+  ) {
     this.#c = client;
-    this.#session = client.session;
+    this.#session = prepare ? client.session : undefined;
     this.#sql = sql;
     this.#ids = ids;
     this.#w = new WriteSet(packer);
