@@ -25,7 +25,7 @@ const URL =
 const WORKFLOWS = join(import.meta.dirname, '../fixtures/workflows/index.ts');
 const SLEEPER = join(import.meta.dirname, 'worker-fixtures/sleeper.ts');
 const IN_FLIGHT = 50;
-const THROUGHPUT_RUNS = 1500;
+const THROUGHPUT_RUNS = 3000;
 const LATENCY_RUNS = 60;
 const TIMER_RUNS = Number(process.env.REPRISE_BENCH_TIMERS ?? 2000);
 
