@@ -11,6 +11,7 @@
  * one client (latency), on the same database.
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HistoryStore } from '../packages/history-store/src/index.ts';
 import { PgDriver } from '../packages/history-store/src/postgres/index.ts';
@@ -53,6 +54,16 @@ export async function run(): Promise<BenchResult[]> {
           unit: 'ms',
           note: `${(flow.cpuShare * 100).toFixed(0)} % of one core over the throughput run; the rest of the machine is Postgres and idle`,
         },
+        ...(flow.pgMsPerWorkflow === undefined
+          ? []
+          : [
+              {
+                name: 'Postgres server CPU per workflow at 50 in flight (local server, all its processes)',
+                value: flow.pgMsPerWorkflow,
+                unit: 'ms',
+                note: `${(((flow.pgMsPerWorkflow * THROUGHPUT_RUNS) / flow.wallMs) * 100).toFixed(0)} % of one core; read from /proc, so it counts any other client of the same server too`,
+              },
+            ]),
         {
           name: 'one workflow started and awaited alone, p50',
           value: flow.p50,
@@ -146,6 +157,7 @@ async function throughputAndLatency(store: HistoryStore) {
     );
     let next = 0;
     const cpu0 = process.cpuUsage();
+    const pg0 = postgresCpuMs();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: IN_FLIGHT }, async () => {
@@ -161,6 +173,9 @@ async function throughputAndLatency(store: HistoryStore) {
     );
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    const pg1 = postgresCpuMs();
+    const pgMsPerWorkflow =
+      pg0 !== undefined && pg1 !== undefined ? (pg1 - pg0) / THROUGHPUT_RUNS : undefined;
     const perSecond = THROUGHPUT_RUNS / (wallMs / 1000);
     const cpuMsPerWorkflow = (cpu.user + cpu.system) / 1000 / THROUGHPUT_RUNS;
     const cpuShare = (cpu.user + cpu.system) / 1000 / wallMs;
@@ -179,6 +194,8 @@ async function throughputAndLatency(store: HistoryStore) {
       perSecond,
       cpuMsPerWorkflow,
       cpuShare,
+      pgMsPerWorkflow,
+      wallMs,
       p50: percentile(lat, 0.5),
       p90: percentile(lat, 0.9),
       eager: `${st.eagerActivities} of ${st.activitiesCompleted} activities and ${st.eagerWorkflowTasks} of ${st.workflowTasksCompleted} workflow tasks came by eager dispatch`,
@@ -267,6 +284,35 @@ async function sleepingTimers(store: HistoryStore) {
     await worker.shutdown();
     await running;
   }
+}
+
+/**
+ * CPU time (ms) used so far by the processes named `postgres*` on this machine, from /proc; undefined
+ * where there is no /proc or no such process to read (a remote server).
+ */
+function postgresCpuMs(): number | undefined {
+  let ticks = 0;
+  let found = false;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  for (const pid of entries) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres')) continue;
+      // Fields after the command name: utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+      found = true;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  // Linux reports these in clock ticks of 10 ms (USER_HZ 100).
+  return found ? ticks * 10 : undefined;
 }
 
 /** The trip saga's activities, happy path only (the bench project does not include fixtures/). */
