@@ -175,20 +175,23 @@ export class PgTx implements StoreTx {
     return rec && copy(rec);
   }
 
+  // The write set keeps the cache's copy (nothing mutates it) and encodes it only when it is sent.
   async insertRun(run: RunRecord): Promise<void> {
     const key = keyOf(run);
-    this.#cache.runs.set(key, { rec: copy(run), locked: true });
+    const snapshot = copy(run);
+    this.#cache.runs.set(key, { rec: snapshot, locked: true });
     this.#cache.latest.set(run.workflowId, { key, locked: true });
     if (run.parent) this.#cache.children.get(keyOf(run.parent))?.add(key);
     // A new run has no events yet: its whole history is what this transaction appends.
     this.#cache.events.set(key, { from: 1, events: [] });
-    this.#w.insertRun(run);
+    this.#w.insertRun(snapshot);
   }
 
   async updateRun(run: RunRecord): Promise<void> {
     const key = keyOf(run);
-    this.#cache.runs.set(key, { rec: copy(run), locked: this.#cache.runs.get(key)?.locked ?? false });
-    this.#w.updateRun(run);
+    const snapshot = copy(run);
+    this.#cache.runs.set(key, { rec: snapshot, locked: this.#cache.runs.get(key)?.locked ?? false });
+    this.#w.updateRun(snapshot);
   }
 
   async openChildren(parent: RunRef): Promise<RunRecord[]> {
@@ -243,8 +246,8 @@ export class PgTx implements StoreTx {
 
   async insertTask(task: NewTask): Promise<string> {
     const taskId = await this.#ids.next((n) => this.q(this.#sql.taskIds, [n]));
-    const rec: TaskRecord = { ...task, taskId };
-    this.#cache.tasks.set(taskId, { rec: copy(rec), locked: true });
+    const rec: TaskRecord = copy({ ...task, taskId });
+    this.#cache.tasks.set(taskId, { rec, locked: true });
     this.#w.insertTask(rec);
     return taskId;
   }
@@ -268,11 +271,12 @@ export class PgTx implements StoreTx {
   }
 
   async updateTask(task: TaskRecord): Promise<void> {
+    const snapshot = copy(task);
     this.#cache.tasks.set(task.taskId, {
-      rec: copy(task),
+      rec: snapshot,
       locked: this.#cache.tasks.get(task.taskId)?.locked ?? false,
     });
-    this.#w.updateTask(task);
+    this.#w.updateTask(snapshot);
   }
 
   async deleteTask(taskId: string): Promise<void> {

@@ -20,10 +20,12 @@ const runKey = (r: RunRef) => `${r.workflowId}\u0000${r.runId}`;
 const reqKey = (r: RunRef & { requestId: string }) => `${runKey(r)}\u0000${r.requestId}`;
 
 /**
- * A pending row write, its columns bound when the write is made (rows are encoded then, so a record
- * changed afterwards without being written again is not written either).
+ * A pending row write. Runs and tasks are encoded when they are sent, not when they are written: a
+ * transaction often writes the same run or task several times and only the last version is sent, so
+ * encoding each version would mostly be thrown away. The records given must therefore not change
+ * afterwards (PgTx passes the copies its cache keeps, which nothing mutates).
  */
-type Pending = { op: 'insert' | 'update'; workflowId: string; runId: string; cols: SqlValue[] };
+type Pending = { op: 'insert' | 'update'; workflowId: string; runId: string; cols: () => SqlValue[] };
 
 /** Encodes values for `bytea` on the transaction's driver. */
 export type Packer = { payload(v: unknown): Uint8Array; event(e: HistoryEvent): Uint8Array };
@@ -62,7 +64,7 @@ export class WriteSet {
       op: 'insert',
       workflowId: r.workflowId,
       runId: r.runId,
-      cols: [
+      cols: () => [
         r.workflowId,
         r.runId,
         r.workflowType,
@@ -89,7 +91,7 @@ export class WriteSet {
       op: 'update',
       workflowId: r.workflowId,
       runId: r.runId,
-      cols: [
+      cols: () => [
         r.workflowId,
         r.runId,
         r.status,
@@ -116,7 +118,7 @@ export class WriteSet {
       op: 'insert',
       workflowId: t.workflowId,
       runId: t.runId,
-      cols: taskCols(t, this.#p),
+      cols: () => taskCols(t, this.#p),
     });
   }
 
@@ -129,7 +131,7 @@ export class WriteSet {
       op: 'update',
       workflowId: t.workflowId,
       runId: t.runId,
-      cols: taskCols(t, this.#p),
+      cols: () => taskCols(t, this.#p),
     });
   }
 
@@ -147,11 +149,13 @@ export class WriteSet {
   }
 
   insertRequest(r: RequestRecord): void {
+    // Requests are rare: encoded at once, so the caller's record may change afterwards.
+    const cols = [r.workflowId, r.runId, r.requestId, r.kind, r.state, this.#p.payload(r)];
     this.#requests.set(reqKey(r), {
       op: 'insert',
       workflowId: r.workflowId,
       runId: r.runId,
-      cols: [r.workflowId, r.runId, r.requestId, r.kind, r.state, this.#p.payload(r)],
+      cols: () => cols,
     });
   }
 
@@ -160,11 +164,12 @@ export class WriteSet {
       this.insertRequest(r);
       return;
     }
+    const cols = [r.workflowId, r.runId, r.requestId, r.state, this.#p.payload(r)];
     this.#requests.set(reqKey(r), {
       op: 'update',
       workflowId: r.workflowId,
       runId: r.runId,
-      cols: [r.workflowId, r.runId, r.requestId, r.state, this.#p.payload(r)],
+      cols: () => cols,
     });
   }
 
@@ -183,7 +188,7 @@ export class WriteSet {
       if (rows.length > 0) out.push({ text: stmt, params: columnsOf(rows) });
     };
     const rows = (m: Map<string, Pending>, op: Pending['op']) =>
-      [...m.values()].filter((p) => p.op === op).map((p) => p.cols);
+      [...m.values()].filter((p) => p.op === op).map((p) => p.cols());
     // A lone row uses the single-row statement, whose plan is a plain index lookup.
     const oneOrMany = (single: string, many: string, rows: SqlValue[][]) => {
       if (rows.length === 1) out.push({ text: single, params: rows[0]! });
