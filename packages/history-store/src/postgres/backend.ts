@@ -33,7 +33,7 @@ export interface PgBackendOptions {
   listen?: boolean;
   /** Most operations committed together in one transaction (default 64; 1 turns group commit off). */
   batchOps?: number;
-  /** Transactions running batches at once (default 4 on Postgres, 1 on PGlite); keep below the pool size. */
+  /** Transactions running batches at once (default 3 on Postgres, 1 on PGlite); keep below the pool size. */
   concurrentBatches?: number;
   /**
    * Prepare statements once per connection and execute them by name (default true; see
@@ -44,7 +44,7 @@ export interface PgBackendOptions {
 }
 
 const DEFAULT_BATCH_OPS = 64;
-const DEFAULT_CONCURRENT_BATCHES = 4;
+const DEFAULT_CONCURRENT_BATCHES = 3;
 
 /** Storage on Postgres or PGlite. */
 export class PgBackend implements StoreBackend {

@@ -42,7 +42,7 @@ export interface PostgresStoreOptions {
   listen?: boolean;
   /** Group commit: most operations per transaction (default 64; 1 turns it off). */
   batchOps?: number;
-  /** Group commit: transactions running batches at once (default 4 on Postgres, 1 on PGlite). */
+  /** Group commit: transactions running batches at once (default 3 on Postgres, 1 on PGlite). */
   concurrentBatches?: number;
   /** Prepared statements (default true); turn off behind a pooler in transaction mode. */
   preparedStatements?: boolean;
