@@ -355,117 +355,90 @@ describe.each(kinds)('store hot paths: %s', (_name, make) => {
     }));
 });
 
+/** Runs `fn` on a fresh Postgres store that counts its transactions. */
+async function withCountingStore(
+  fn: (store: HistoryStore, counter: { transactions: number }, schema: string) => Promise<void>,
+): Promise<void> {
+  const schema = freshSchema('close');
+  const inner = new PgDriver({ connectionString: DATABASE_URL, max: 4 });
+  const counter = { transactions: 0 };
+  const driver = {
+    kind: inner.kind,
+    withClient: <T>(fn: Parameters<PgDriver['withClient']>[0]) => {
+      counter.transactions++;
+      return inner.withClient(fn) as Promise<T>;
+    },
+    listen: inner.listen.bind(inner),
+    close: () => inner.close(),
+  } as unknown as PgDriver;
+  const store = createPostgresStore({ driver, schema, clock: new ManualClock() });
+  await store.init();
+  try {
+    await fn(store, counter, schema);
+  } finally {
+    await store.close();
+    await dropSchema(schema);
+  }
+}
+
+const startW1 = (store: HistoryStore) =>
+  store.startWorkflow({ workflowId: 'w1', workflowType: 'order', taskQueue: 'wf', input: [] });
+
+/** Closes w1 through `t` and checks `closed` got the closing event with no transaction of its own. */
+async function closeUnread(
+  store: HistoryStore,
+  counter: { transactions: number },
+  t: WorkflowTask,
+  closed: Promise<unknown>,
+): Promise<void> {
+  const before = counter.transactions;
+  await store.completeWorkflowTask(t, completion(t, cmd.complete(t, 'done')));
+  const event = await closed;
+  expect(counter.transactions).toBe(before + 1);
+  expect(event).toEqual((await store.readHistory('w1')).at(-1));
+}
+
 describe('waitForClose in the closing process', () => {
-  it('gets the closing event with the wake-up, with no read of its own', async () => {
-    const schema = freshSchema('close');
-    const inner = new PgDriver({ connectionString: DATABASE_URL, max: 4 });
-    let transactions = 0;
-    const driver = {
-      kind: inner.kind,
-      withClient: <T>(fn: Parameters<PgDriver['withClient']>[0]) => {
-        transactions++;
-        return inner.withClient(fn) as Promise<T>;
-      },
-      listen: inner.listen.bind(inner),
-      close: () => inner.close(),
-    } as unknown as PgDriver;
-    const store = createPostgresStore({ driver, schema, clock: new ManualClock() });
-    await store.init();
-    try {
-      const { runId } = await store.startWorkflow({
-        workflowId: 'w1',
-        workflowType: 'order',
-        taskQueue: 'wf',
-        input: [],
-      });
+  it('gets the closing event with the wake-up, with no read of its own', () =>
+    withCountingStore(async (store, counter) => {
+      const { runId } = await startW1(store);
       const t = await claimOne(store);
-      const start = transactions;
+      const start = counter.transactions;
       const closed = store.waitForClose({ workflowId: 'w1', runId });
       // The waiter's first look (one transaction) has begun; whatever it sees, it reads nothing more.
-      while (transactions === start) await new Promise((r) => setTimeout(r, 1));
-      const before = transactions;
-      await store.completeWorkflowTask(t, completion(t, cmd.complete(t, 'done')));
-      const event = await closed;
-      expect(transactions).toBe(before + 1);
-      expect(event).toEqual((await store.readHistory('w1')).at(-1));
-    } finally {
-      await store.close();
-      await dropSchema(schema);
-    }
-  });
+      while (counter.transactions === start) await new Promise((r) => setTimeout(r, 1));
+      await closeUnread(store, counter, t, closed);
+    }));
 });
 
 describe('watchClose (Client.execute)', () => {
-  /** A Postgres store that counts its transactions. */
-  function countingStore(schema: string) {
-    const inner = new PgDriver({ connectionString: DATABASE_URL, max: 4 });
-    const counter = { transactions: 0 };
-    const driver = {
-      kind: inner.kind,
-      withClient: <T>(fn: Parameters<PgDriver['withClient']>[0]) => {
-        counter.transactions++;
-        return inner.withClient(fn) as Promise<T>;
-      },
-      listen: inner.listen.bind(inner),
-      close: () => inner.close(),
-    } as unknown as PgDriver;
-    return { store: createPostgresStore({ driver, schema, clock: new ManualClock() }), counter };
-  }
-
-  it('a run closed in this process: the wait reads nothing at all', async () => {
-    const schema = freshSchema('watch');
-    const { store, counter } = countingStore(schema);
-    await store.init();
-    try {
+  it('a run closed in this process: the wait reads nothing at all', () =>
+    withCountingStore(async (store, counter) => {
       const watch = store.watchClose!('w1');
-      const { runId } = await store.startWorkflow({
-        workflowId: 'w1',
-        workflowType: 'order',
-        taskQueue: 'wf',
-        input: [],
-      });
+      const { runId } = await startW1(store);
       const t = await claimOne(store);
-      const closed = watch.wait({ workflowId: 'w1', runId });
-      const before = counter.transactions;
-      await store.completeWorkflowTask(t, completion(t, cmd.complete(t, 'done')));
-      const event = await closed;
-      expect(counter.transactions).toBe(before + 1);
-      expect(event).toEqual((await store.readHistory('w1')).at(-1));
-    } finally {
-      await store.close();
-      await dropSchema(schema);
-    }
-  });
+      await closeUnread(store, counter, t, watch.wait({ workflowId: 'w1', runId }));
+    }));
 
-  it('a run closed by another process: the wait wakes on its notification and reads the close', async () => {
-    const schema = freshSchema('watch');
-    const { store } = countingStore(schema);
-    const other = createPostgresStore({
-      driver: new PgDriver({ connectionString: DATABASE_URL, max: 2 }),
-      schema,
-      clock: new ManualClock(),
-    });
-    await store.init();
-    await other.init();
-    try {
-      const watch = store.watchClose!('w1');
-      const { runId } = await other.startWorkflow({
-        workflowId: 'w1',
-        workflowType: 'order',
-        taskQueue: 'wf',
-        input: [],
+  it('a run closed by another process: the wait wakes on its notification and reads the close', () =>
+    withCountingStore(async (store, _counter, schema) => {
+      const other = createPostgresStore({
+        driver: new PgDriver({ connectionString: DATABASE_URL, max: 2 }),
+        schema,
+        clock: new ManualClock(),
       });
-      const closed = watch.wait({ workflowId: 'w1', runId });
-      const t = await claimOne(other);
-      await other.completeWorkflowTask(t, completion(t, cmd.complete(t, 'elsewhere')));
-      const event = await closed;
-      expect(event).toMatchObject({ eventType: 'WorkflowExecutionCompleted', result: 'elsewhere' });
-    } finally {
-      await other.close();
-      await store.close();
-      await dropSchema(schema);
-    }
-  });
+      await other.init();
+      try {
+        const watch = store.watchClose!('w1');
+        const { runId } = await startW1(other);
+        const closed = watch.wait({ workflowId: 'w1', runId });
+        const t = await claimOne(other);
+        await other.completeWorkflowTask(t, completion(t, cmd.complete(t, 'elsewhere')));
+        expect(await closed).toMatchObject({ eventType: 'WorkflowExecutionCompleted', result: 'elsewhere' });
+      } finally {
+        await other.close();
+      }
+    }));
 });
 
 describe("prepared statements lost behind the store's back", () => {
