@@ -9,6 +9,9 @@
  *
  * Baselines, measured in the same run: raw single-row INSERT commits with 50 clients (throughput) and
  * one client (latency), on the same database.
+ *
+ * `REPRISE_BENCH_CONCURRENT_BATCHES` and `REPRISE_BENCH_FOLD_BELOW` override the store's
+ * `concurrentBatches` and the worker's `foldBelowInFlight`, to compare settings.
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -29,6 +32,25 @@ const IN_FLIGHT = 50;
 const THROUGHPUT_RUNS = 3000;
 const LATENCY_RUNS = 60;
 const TIMER_RUNS = Number(process.env.REPRISE_BENCH_TIMERS ?? 2000);
+/** Tuning knobs, for comparing settings with the same bench (unset: the defaults). */
+const tuning = {
+  concurrentBatches: optionalNumber('REPRISE_BENCH_CONCURRENT_BATCHES'),
+  foldBelowInFlight: optionalNumber('REPRISE_BENCH_FOLD_BELOW'),
+};
+
+/** The overridden settings, for the result's note. */
+function tuned(): string {
+  const set = Object.entries(tuning).filter(([, v]) => v !== undefined);
+  return set.length === 0 ? '' : `; settings: ${set.map(([k, v]) => `${k}=${v}`).join(', ')}`;
+}
+
+function optionalNumber(name: string): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got '${raw}'`);
+  return n;
+}
 
 /** Runs the worker benchmarks. */
 export async function run(): Promise<BenchResult[]> {
@@ -36,7 +58,12 @@ export async function run(): Promise<BenchResult[]> {
   const admin = new PgDriver({ connectionString: URL, max: IN_FLIGHT });
   try {
     const raw = await rawInsertBaseline(admin, schema);
-    const store = await openStore({ url: URL, schema, poolSize: 20 });
+    const store = await openStore({
+      url: URL,
+      schema,
+      poolSize: 20,
+      ...(tuning.concurrentBatches !== undefined && { concurrentBatches: tuning.concurrentBatches }),
+    });
     try {
       const flow = await throughputAndLatency(store);
       const timers = await sleepingTimers(store);
@@ -46,7 +73,7 @@ export async function run(): Promise<BenchResult[]> {
           value: flow.perSecond,
           unit: 'workflows/s',
           baseline: { name: `raw 1-row INSERT commits/s, ${IN_FLIGHT} clients`, value: raw.commitsPerSecond },
-          note: `target >= 500; ${THROUGHPUT_RUNS} workflows; ${flow.eager}`,
+          note: `target >= 500; ${THROUGHPUT_RUNS} workflows; ${flow.eager}${tuned()}`,
         },
         {
           name: 'worker process CPU per workflow at 50 in flight (client and worker, all threads)',
@@ -140,6 +167,7 @@ async function throughputAndLatency(store: HistoryStore) {
     taskQueue: 'bench',
     isolation: 'inline',
     logger: silentLogger,
+    ...(tuning.foldBelowInFlight !== undefined && { foldBelowInFlight: tuning.foldBelowInFlight }),
   });
   const running = worker.run();
   const client = new Client({ store });

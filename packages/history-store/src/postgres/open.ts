@@ -28,6 +28,8 @@ export interface OpenStoreOptions {
    * transaction mode (PgBouncer `pool_mode = transaction`).
    */
   preparedStatements?: boolean;
+  /** Postgres group commit: transactions running batches at once (default 3). */
+  concurrentBatches?: number;
   /** Source of retry jitter in [0, 1). */
   random?: () => number;
 }
@@ -83,6 +85,7 @@ export async function openStore(opts: OpenStoreOptions = {}): Promise<HistorySto
       ...extra,
       ...(opts.schema && { schema: opts.schema }),
       ...(opts.preparedStatements !== undefined && { preparedStatements: opts.preparedStatements }),
+      ...(opts.concurrentBatches !== undefined && { concurrentBatches: opts.concurrentBatches }),
     });
   } else if (opts.url !== undefined && opts.url !== '') {
     throw new Error(
