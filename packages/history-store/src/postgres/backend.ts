@@ -118,7 +118,8 @@ export class PgBackend implements StoreBackend {
       let committed = false;
       try {
         const { result, topics } = await this.driver.withClient(async (c) => {
-          const tx = new PgTx(c, this.#sql, this.#packer, this.#ids, this.clock.now(), this.#prepared);
+          const session = this.#prepared ? c.session : undefined;
+          const tx = new PgTx(c, this.#sql, this.#packer, this.#ids, this.clock.now(), session);
           try {
             const result = await fn(tx);
             delivering = tx.topics.withPayload();

@@ -51,17 +51,17 @@ export class PgTx implements StoreTx {
   readonly #cache = new TxCache();
   readonly #session: Session | undefined;
 
-  /** `prepare` false: every statement is sent with its values bound into the text (session.ts). */
+  /** Without a `session`, every statement is sent with its values bound into the text (session.ts). */
   constructor(
     client: SqlClient,
     sql: Statements,
     packer: Packer,
     ids: TaskIdSource,
     now: number,
-    prepare = true,
+    session: Session | undefined = client.session,
   ) {
     this.#c = client;
-    this.#session = prepare ? client.session : undefined;
+    this.#session = session;
     this.#sql = sql;
     this.#ids = ids;
     this.#w = new WriteSet(packer);

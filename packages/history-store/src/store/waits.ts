@@ -5,6 +5,7 @@
 import type { HistoryEvent } from '../events/events.ts';
 import type { StoreBackend } from './backend.ts';
 import type { Batcher } from './batcher.ts';
+import { cloneRecord } from './clone.ts';
 import type { RunClosedNotice } from './close.ts';
 import { RunNotFoundError, WorkflowRequestFailedError } from './errors.ts';
 import { type RequestRecord, topics } from './records.ts';
@@ -46,27 +47,27 @@ export async function waitForClose(
   signal?: AbortSignal,
   armed?: Promise<unknown>,
 ): Promise<HistoryEvent> {
-  let look = armed === undefined;
+  let woke = armed;
   for (;;) {
-    const woke = armed ?? b.notifier.wait(topics.run(ref.workflowId), POLL_MS, signal);
-    armed = undefined;
-    const closing = look
-      ? await ops.run({
-          run: async (tx) => {
-            const run = await tx.getRun(ref.workflowId, ref.runId, false);
-            if (!run) throw new RunNotFoundError(ref.workflowId, ref.runId);
-            if (run.status === 'running') return undefined;
-            return (await tx.readEvents(run, run.nextEventId - 1))[0];
-          },
-        })
-      : undefined;
-    look = true;
-    if (closing) return closing;
+    if (woke === undefined) {
+      // Wait first, then look: a close between the two still wakes us.
+      woke = b.notifier.wait(topics.run(ref.workflowId), POLL_MS, signal);
+      const closing = await ops.run({
+        run: async (tx) => {
+          const run = await tx.getRun(ref.workflowId, ref.runId, false);
+          if (!run) throw new RunNotFoundError(ref.workflowId, ref.runId);
+          if (run.status === 'running') return undefined;
+          return (await tx.readEvents(run, run.nextEventId - 1))[0];
+        },
+      });
+      if (closing) return closing;
+    }
     signal?.throwIfAborted();
     const notice = (await woke) as RunClosedNotice | undefined;
+    woke = undefined;
     signal?.throwIfAborted();
     // The close committed in this process: its event came with the wake-up, no read needed.
-    if (notice?.runId !== undefined && notice.runId === ref.runId) return structuredClone(notice.closing);
+    if (notice?.runId !== undefined && notice.runId === ref.runId) return cloneRecord(notice.closing);
   }
 }
 

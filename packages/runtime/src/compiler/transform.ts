@@ -131,10 +131,8 @@ function loadPrebuilt(): Map<string, string> {
   return prebuilt;
 }
 
-function readPrebuilt(id: string, key: string): TransformedModule | undefined {
-  if (!id.startsWith('reprise:')) return undefined;
-  const text = loadPrebuilt().get(key);
-  if (text === undefined) return undefined;
+/** A stored SWC output (prebuilt or disk cache), or undefined when the text is not one. */
+function parseTransformed(text: string): TransformedModule | undefined {
   try {
     const value = JSON.parse(text) as TransformedModule;
     if (
@@ -148,12 +146,16 @@ function readPrebuilt(id: string, key: string): TransformedModule | undefined {
   return undefined;
 }
 
+function readPrebuilt(id: string, key: string): TransformedModule | undefined {
+  if (!id.startsWith('reprise:')) return undefined;
+  const text = loadPrebuilt().get(key);
+  return text === undefined ? undefined : parseTransformed(text);
+}
+
 function readCached(cache: DiskCache | undefined, key: string): TransformedModule | undefined {
   if (!cache) return undefined;
   try {
-    return JSON.parse(
-      readFileSync(join(cache.dir, key.slice(0, 2), `${key}.json`), 'utf8'),
-    ) as TransformedModule;
+    return parseTransformed(readFileSync(join(cache.dir, key.slice(0, 2), `${key}.json`), 'utf8'));
   } catch {
     return undefined;
   }

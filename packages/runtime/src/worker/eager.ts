@@ -11,10 +11,12 @@ import type {
   ActivityCompletionResult,
   ActivityOutcome,
   ActivityTask,
+  EagerActivityClaim,
   HistoryStore,
   WorkflowTask,
   WorkflowTaskCompletion,
 } from '@reprise/history-store';
+import type { ResolvedWorkerOptions } from './options.ts';
 
 /** Slots a completion may fill with the tasks it creates. */
 export interface SlotReserve {
@@ -29,6 +31,26 @@ export interface EagerClaimer {
   identity: string;
   taskQueue: string;
   leaseMs: number;
+}
+
+type ClaimerOptions = Pick<
+  ResolvedWorkerOptions,
+  'identity' | 'taskQueue' | 'activityLeaseMs' | 'workflowTaskLeaseMs'
+>;
+
+/** The worker as the taker of activity tasks. */
+export function activityClaimer(o: ClaimerOptions): EagerClaimer {
+  return { identity: o.identity, taskQueue: o.taskQueue, leaseMs: o.activityLeaseMs };
+}
+
+/** The worker as the taker of workflow tasks. */
+export function workflowClaimer(o: ClaimerOptions): EagerClaimer {
+  return { identity: o.identity, taskQueue: o.taskQueue, leaseMs: o.workflowTaskLeaseMs };
+}
+
+/** The store's form of "lease up to `max` of the activities this completion schedules to `claimer`". */
+export function activityClaim(claimer: EagerClaimer, max: number): EagerActivityClaim {
+  return { owner: claimer.identity, leaseMs: claimer.leaseMs, max, taskQueues: [claimer.taskQueue] };
 }
 
 /**
@@ -51,12 +73,7 @@ export async function completeWorkflowTaskEagerly(
   }
   let taken: ActivityTask[] = [];
   try {
-    taken = await store.completeWorkflowTaskAndClaim(task, completion, {
-      owner: claimer.identity,
-      leaseMs: claimer.leaseMs,
-      max: reserved,
-      taskQueues: [claimer.taskQueue],
-    });
+    taken = await store.completeWorkflowTaskAndClaim(task, completion, activityClaim(claimer, reserved));
   } finally {
     slots.release(reserved - taken.length);
   }

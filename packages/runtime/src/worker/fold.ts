@@ -21,7 +21,7 @@ import {
   RunConflictError,
   type WorkflowTask,
 } from '@reprise/history-store';
-import { completeWorkflowTaskEagerly, type EagerClaimer, type SlotReserve } from './eager.ts';
+import { activityClaim, completeWorkflowTaskEagerly, type EagerClaimer, type SlotReserve } from './eager.ts';
 import type { CompletionRoute } from './workflow-tasks.ts';
 
 /** The first attempt of a retried fold transaction: its processing is void. */
@@ -167,17 +167,7 @@ class Fold {
       return completeWorkflowTaskEagerly(this.#host.store, task, completion, scheduled, slots, claimer);
     }
     const reserved = scheduled > 0 && slots ? slots.reserve(scheduled) : 0;
-    this.#settle({
-      completion,
-      ...(reserved > 0 && {
-        activities: {
-          owner: claimer.identity,
-          leaseMs: claimer.leaseMs,
-          max: reserved,
-          taskQueues: [claimer.taskQueue],
-        },
-      }),
-    });
+    this.#settle({ completion, ...(reserved > 0 && { activities: activityClaim(claimer, reserved) }) });
     let taken: ActivityTask[] = [];
     try {
       const r = await this.#commitOutcome;

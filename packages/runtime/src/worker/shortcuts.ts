@@ -13,7 +13,7 @@ import type {
   HistoryStore,
   WorkflowTask,
 } from '@reprise/history-store';
-import type { SlotReserve } from './eager.ts';
+import { activityClaimer, type SlotReserve, workflowClaimer } from './eager.ts';
 import type { EagerStartReservation } from './eager-start.ts';
 import { type FoldableResult, type FoldHost, runFolded } from './fold.ts';
 import type { ResolvedWorkerOptions } from './options.ts';
@@ -104,8 +104,8 @@ export class WorkflowShortcuts {
 
   /** Who leases the workflow tasks this worker takes eagerly. */
   #claim(): EagerWorkflowClaim {
-    const o = this.#h.options;
-    return { owner: o.identity, leaseMs: o.workflowTaskLeaseMs, taskQueue: o.taskQueue };
+    const c = workflowClaimer(this.#h.options);
+    return { owner: c.identity, leaseMs: c.leaseMs, taskQueue: c.taskQueue };
   }
 
   /**
@@ -119,14 +119,7 @@ export class WorkflowShortcuts {
     let processing: Promise<void> | undefined;
     const host: FoldHost = {
       store: h.store,
-      activities: {
-        slots: h.workflows.eagerActivities,
-        claimer: {
-          identity: h.options.identity,
-          taskQueue: h.options.taskQueue,
-          leaseMs: h.options.activityLeaseMs,
-        },
-      },
+      activities: { slots: h.workflows.eagerActivities, claimer: activityClaimer(h.options) },
       process: (wt, route) => {
         processing = h.runWorkflowTask(wt, route);
         return processing;

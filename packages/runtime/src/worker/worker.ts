@@ -6,7 +6,7 @@
  */
 import type { ActivityTask, HistoryStore, WorkflowTask } from '@reprise/history-store';
 import { type ActivityImplementations, runActivityTask } from '../activity/runner.ts';
-import { completeActivityEagerly, type SlotReserve } from './eager.ts';
+import { completeActivityEagerly, type SlotReserve, workflowClaimer } from './eager.ts';
 import { registerEagerStarter } from './eager-start.ts';
 import { JsonLogger, type Logger, withFields } from './logger.ts';
 import {
@@ -306,11 +306,7 @@ export class Worker {
             t,
             outcome,
             this.#wfReserve,
-            {
-              identity: this.options.identity,
-              taskQueue: this.options.taskQueue,
-              leaseMs: this.options.workflowTaskLeaseMs,
-            },
+            workflowClaimer(this.options),
             this.#workflows?.knownEvents(t.runId),
           );
           next = r.workflowTask;

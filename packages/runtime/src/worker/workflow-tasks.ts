@@ -17,7 +17,7 @@ import type {
 } from '@reprise/history-store';
 import type { FailureInfo } from '../protocol/index.ts';
 import { isNondeterminismError, WorkflowStateMachine } from '../state-machine/index.ts';
-import { completeWorkflowTaskEagerly, type SlotReserve } from './eager.ts';
+import { activityClaimer, completeWorkflowTaskEagerly, type SlotReserve } from './eager.ts';
 import type { Logger } from './logger.ts';
 import type { FaultPointHook, ResolvedWorkerOptions } from './options.ts';
 import { PendingWork } from './pending-work.ts';
@@ -132,11 +132,14 @@ export class WorkflowTaskProcessor {
   /** The completion in its own transaction, taking the activities it schedules when slots are free. */
   readonly #direct: CompletionRoute = {
     complete: (task, completion, scheduled) =>
-      completeWorkflowTaskEagerly(this.#o.store, task, completion, scheduled, this.eagerActivities, {
-        identity: this.#o.options.identity,
-        taskQueue: this.#o.options.taskQueue,
-        leaseMs: this.#o.options.activityLeaseMs,
-      }),
+      completeWorkflowTaskEagerly(
+        this.#o.store,
+        task,
+        completion,
+        scheduled,
+        this.eagerActivities,
+        activityClaimer(this.#o.options),
+      ),
     detach: async () => undefined,
   };
 
